@@ -1,0 +1,57 @@
+/// Graph is the immutable DAG of a Pipeline: explicit `needs` edges plus
+/// implicit ones from a task's `outputs` to another's `inputs` (globs in
+/// `inputs` match declared outputs too). Built in linear time and memory,
+/// iteratively (a 100,000-task chain cannot overflow the stack).
+///
+/// Tasks are identified by TaskId, their index in Pipeline::tasks. The graph
+/// does not own the pipeline; keep the pipeline alive while the graph is used.
+/// Immutable after build: any thread may read it.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sluice/diagnostic.hpp"
+#include "sluice/pipeline.hpp"
+
+namespace sluice {
+
+class Graph {
+ public:
+  std::size_t size() const { return dep_offsets_.empty() ? 0 : dep_offsets_.size() - 1; }
+  /// The tasks `t` waits for (explicit and implicit), each once, in file order.
+  std::span<const TaskId> dependencies(TaskId t) const;
+  /// The tasks that wait for `t`, each once, in file order.
+  std::span<const TaskId> dependents(TaskId t) const;
+  /// Every task, dependencies before dependents; ties in file order.
+  const std::vector<TaskId>& topological_order() const { return order_; }
+
+  /// `targets` and everything they transitively need, in topological order.
+  /// A target is a task name, a matrix base name, or a declared output path
+  /// (relative paths against `cwd`). Unknown targets become diagnostics.
+  std::vector<TaskId> select(const Pipeline& p, const std::vector<std::string>& targets,
+                             const std::string& cwd, std::vector<Diagnostic>& errors) const;
+
+  std::string to_dot(const Pipeline& p) const;
+  std::string to_mermaid(const Pipeline& p) const;
+  std::string to_json(const Pipeline& p) const;
+
+ private:
+  friend class GraphBuilder;
+  std::vector<std::uint32_t> dep_offsets_, dependent_offsets_;  // CSR, size()+1 entries
+  std::vector<TaskId> deps_, dependents_;
+  std::vector<TaskId> order_;
+};
+
+struct GraphResult {
+  Graph graph;
+  std::vector<Diagnostic> diagnostics;  ///< cycles, outputs declared twice
+  bool ok() const { return diagnostics.empty(); }
+};
+
+/// Builds the DAG. Diagnostics carry file, line, column and key path from the
+/// pipeline's SourcePos values, and the source line when the file is readable.
+GraphResult build_graph(const Pipeline& p);
+
+}  // namespace sluice

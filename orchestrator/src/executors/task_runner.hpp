@@ -1,0 +1,64 @@
+/// The seam between scheduling policy and doing the work. The Scheduler
+/// decides what starts when and what gets cancelled; a TaskRunner does it
+/// (local processes, file actions, Slurm jobs) and reports back. Tests fake
+/// both the runner and the clock, so policy is tested without processes.
+///
+/// Everything here is called on the loop thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "sluice/pipeline.hpp"
+
+namespace sluice::detail {
+
+/// What one attempt of a task came to.
+struct AttemptOutcome {
+  std::optional<int> exit_code;  ///< set when the process exited
+  std::optional<int> signal;     ///< set when it was killed by a signal
+  /// A failure before or around the process: spawn errors ("command not
+  /// found: fecth"), a declared output not created, an I/O error of a file
+  /// task. Non-empty means failed, whatever exit_code says.
+  std::string error;
+  bool spawn_failed = false;    ///< not retried (command not found, permission denied, ...)
+  bool skipped_by_if = false;   ///< the `if` command exited 1-125: the task is skipped
+  std::int64_t cpu_ms = 0;
+  std::int64_t max_rss_kb = 0;
+
+  bool succeeded() const {
+    return !skipped_by_if && error.empty() && !signal && exit_code && *exit_code == 0;
+  }
+};
+
+class TaskRunner {
+ public:
+  virtual ~TaskRunner() = default;
+  /// Starts `attempt` (1-based) of a task: its `if` first (first attempt
+  /// only), then its action. Must call exactly one of the scheduler's
+  /// Scheduler::on_task_started (zero or more times is wrong: exactly once
+  /// when a process started) and then exactly one on_task_finished, later,
+  /// never from inside start() itself.
+  virtual void start(TaskId task, int attempt) = 0;
+  /// SIGTERM then SIGCONT to the task's whole process group (a no-op for
+  /// tasks that run no process, which stop at their next chunk instead).
+  virtual void terminate(TaskId task) = 0;
+  /// SIGKILL to the task's process group and any straggler it left.
+  virtual void kill(TaskId task) = 0;
+};
+
+/// Monotonic time and one-shot timers, so tests can drive time by hand.
+class Timers {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  using TimerId = std::uint64_t;
+  virtual ~Timers() = default;
+  virtual TimePoint now() const = 0;
+  virtual TimerId after(Duration delay, std::function<void()> fn) = 0;
+  virtual void cancel(TimerId id) = 0;
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,74 @@
+/// YamlTree is sluice's own YAML document tree. yaml-cpp 0.7.0 is used only to
+/// tokenise (YAML::Parser driving our YAML::EventHandler); the tree is built
+/// here so that every node carries its 1-based line and column (characters),
+/// duplicate keys are caught, aliases are expanded under a budget, and hostile
+/// input (NUL bytes, invalid UTF-8, deep nesting, huge files) becomes a
+/// diagnostic instead of a crash. Merge keys (`<<: *x`) are applied here.
+///
+/// Nodes live in one vector owned by the tree and refer to each other by
+/// index, which keeps 100,000-task files small and traversal iterative.
+/// Built and read on one thread; immutable once parsed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/diagnostic.hpp"
+
+namespace sluice::detail {
+
+using NodeId = std::uint32_t;
+inline constexpr NodeId kNoNode = ~NodeId{0};
+
+struct YamlNode {
+  enum class Kind : std::uint8_t { Null, Scalar, Sequence, Map };
+  Kind kind = Kind::Null;
+  bool quoted = false;  ///< a scalar written in quotes (or block style): always a string
+  std::uint32_t line = 0;    ///< 1-based
+  std::uint32_t column = 0;  ///< 1-based, characters
+  std::uint32_t first = 0;   ///< Scalar: offset into YamlTree::text_; Sequence/Map: into children_
+  std::uint32_t size = 0;    ///< Scalar: byte length; Sequence: items; Map: pairs (2 children each: key, value)
+};
+
+struct YamlLimits {
+  std::size_t max_bytes = 16u << 20;     ///< larger input is refused before parsing
+  std::uint32_t max_depth = 64;          ///< nesting of collections
+  std::size_t max_alias_nodes = 1u << 20;  ///< nodes an alias expansion may add, in total
+};
+
+class YamlTree {
+ public:
+  /// Parses one YAML document. On failure `root()` is kNoNode and the
+  /// diagnostics say why; on success diagnostics may still hold non-fatal
+  /// problems (duplicate keys are reported, and the later value is ignored).
+  /// `file` names the input in diagnostics.
+  static YamlTree parse(std::string_view text, std::string file, const YamlLimits& limits = {});
+
+  NodeId root() const { return root_; }
+  const YamlNode& node(NodeId id) const { return nodes_[id]; }
+  std::string_view scalar(NodeId id) const;   ///< a scalar's text, quotes and escapes resolved
+  NodeId item(NodeId seq, std::uint32_t i) const;   ///< i-th item of a sequence
+  NodeId key(NodeId map, std::uint32_t i) const;    ///< i-th key of a map (file order)
+  NodeId value(NodeId map, std::uint32_t i) const;  ///< i-th value of a map
+  NodeId find(NodeId map, std::string_view key) const;  ///< value for `key`, or kNoNode
+
+  /// The source text of a 1-based line, without its line ending (for carets).
+  std::string_view source_line(std::uint32_t line) const;
+  const std::string& file() const { return file_; }
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  friend class YamlTreeBuilder;
+  std::string file_;
+  std::string source_;  ///< the input, BOM removed, for source_line()
+  std::string text_;    ///< all scalars' text, back to back
+  std::vector<YamlNode> nodes_;
+  std::vector<NodeId> children_;
+  std::vector<std::uint32_t> line_starts_;
+  NodeId root_ = kNoNode;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace sluice::detail
