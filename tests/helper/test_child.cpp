@@ -1,2 +1,183 @@
-// Placeholder until the runtime helper lands the real deterministic child.
-int main() { return 0; }
+/// sluice_test_child: a small deterministic child for runtime and end-to-end
+/// tests (no shell, no timing). One subcommand per invocation:
+///
+///   exit N                       exit with status N
+///   write N BYTE [out|err]       write N copies of BYTE (a number 0-255) to stdout/stderr
+///   lines N                      print "line 1\n" ... "line N\n"
+///   print TEXT                   print TEXT as is (no newline added)
+///   echo-stdin                   copy stdin to stdout until EOF
+///   ignore-term                  ignore SIGTERM, print "ready\n", wait for SIGKILL
+///   print-ready                  print "ready\n", then wait for any signal
+///   fork-grandchild hold|free [wait]
+///                                fork a child that sleeps 300 s (holding our
+///                                stdout/stderr, or with them closed), print its pid
+///                                and exit 0, or with `wait` print "ready\n" and wait
+///   setsid-escape                double fork + setsid; the escapee closes its stdio,
+///                                sleeps; the middle one prints the escapee's pid; exit 0
+///   list-fds                     print the open fds from /proc/self/fd, one per line
+///   print-env NAME               print the value of NAME (exit 1 if unset)
+///   pwd                          print the working directory
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+void write_all(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      _exit(3);
+    }
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+}
+
+void print(const std::string& s) { write_all(1, s.data(), s.size()); }
+
+[[noreturn]] void wait_forever() {
+  for (;;) pause();
+}
+
+int usage() {
+  fprintf(stderr, "usage: sluice_test_child COMMAND [ARGS]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage();
+  std::string cmd = argv[1];
+  if (cmd == "exit" && argc >= 3) return atoi(argv[2]);
+  if (cmd == "write" && argc >= 4) {
+    long n = atol(argv[2]);
+    int fd = argc >= 5 && std::string(argv[4]) == "err" ? 2 : 1;
+    std::vector<char> block(65536, static_cast<char>(atoi(argv[3])));
+    while (n > 0) {
+      size_t len = n < static_cast<long>(block.size()) ? static_cast<size_t>(n) : block.size();
+      write_all(fd, block.data(), len);
+      n -= static_cast<long>(len);
+    }
+    return 0;
+  }
+  if (cmd == "lines" && argc >= 3) {
+    long n = atol(argv[2]);
+    std::string out;
+    for (long i = 1; i <= n; ++i) out += "line " + std::to_string(i) + "\n";
+    print(out);
+    return 0;
+  }
+  if (cmd == "print" && argc >= 3) {
+    print(argv[2]);
+    return 0;
+  }
+  if (cmd == "echo-stdin") {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = read(0, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      write_all(1, buf, static_cast<size_t>(n));
+    }
+    return 0;
+  }
+  if (cmd == "ignore-term") {
+    signal(SIGTERM, SIG_IGN);
+    print("ready\n");
+    wait_forever();
+  }
+  if (cmd == "print-ready") {
+    print("ready\n");
+    wait_forever();
+  }
+  if (cmd == "fork-grandchild" && argc >= 3) {
+    bool hold = std::string(argv[2]) == "hold";
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (!hold) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 1);
+        dup2(null, 2);
+      }
+      sleep(300);
+      _exit(0);
+    }
+    print(std::to_string(pid) + "\n");
+    if (argc >= 4 && std::string(argv[3]) == "wait") {
+      print("ready\n");
+      wait_forever();
+    }
+    return 0;
+  }
+  if (cmd == "setsid-escape") {
+    int ready[2];
+    if (pipe(ready) != 0) return 3;
+    pid_t middle = fork();
+    if (middle == 0) {
+      pid_t escapee = fork();
+      if (escapee == 0) {
+        setsid();
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        close(ready[0]);
+        write_all(ready[1], "x", 1);
+        close(ready[1]);
+        sleep(300);
+        _exit(0);
+      }
+      char c;
+      close(ready[1]);
+      // Print only once the escapee has left the group.
+      while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+      }
+      print(std::to_string(escapee) + "\n");
+      _exit(0);
+    }
+    close(ready[0]);
+    close(ready[1]);
+    waitpid(middle, nullptr, 0);
+    return 0;
+  }
+  if (cmd == "list-fds") {
+    DIR* dir = opendir("/proc/self/fd");
+    if (!dir) return 3;
+    int own = dirfd(dir);
+    std::string out;
+    while (dirent* e = readdir(dir)) {
+      if (e->d_name[0] == '.') continue;
+      if (atoi(e->d_name) == own) continue;
+      out += std::string(e->d_name) + "\n";
+    }
+    closedir(dir);
+    print(out);
+    return 0;
+  }
+  if (cmd == "print-env" && argc >= 3) {
+    const char* v = getenv(argv[2]);
+    if (!v) return 1;
+    print(v);
+    return 0;
+  }
+  if (cmd == "pwd") {
+    char buf[4096];
+    if (!getcwd(buf, sizeof buf)) return 3;
+    print(buf);
+    return 0;
+  }
+  return usage();
+}

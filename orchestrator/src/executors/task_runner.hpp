@@ -36,18 +36,33 @@ struct AttemptOutcome {
 
 class TaskRunner {
  public:
+  /// Who hears back from a runner (the scheduler, through the engine).
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    /// The attempt's action process is running (pid 0: no process). Not
+    /// called when the spawn failed or the `if` skipped the task.
+    virtual void on_task_started(TaskId task, int pid) = 0;
+    /// The attempt is over and none of its processes is left.
+    virtual void on_task_finished(TaskId task, const AttemptOutcome& outcome) = 0;
+  };
+
   virtual ~TaskRunner() = default;
+  /// Where start/finish reports go; set before the first start().
+  void set_listener(Listener* listener) { listener_ = listener; }
   /// Starts `attempt` (1-based) of a task: its `if` first (first attempt
-  /// only), then its action. Must call exactly one of the scheduler's
-  /// Scheduler::on_task_started (zero or more times is wrong: exactly once
-  /// when a process started) and then exactly one on_task_finished, later,
-  /// never from inside start() itself.
+  /// only), then its action. Calls the listener's on_task_started at most
+  /// once (when the action's process started) and then exactly one
+  /// on_task_finished, later, never from inside start() itself.
   virtual void start(TaskId task, int attempt) = 0;
   /// SIGTERM then SIGCONT to the task's whole process group (a no-op for
   /// tasks that run no process, which stop at their next chunk instead).
   virtual void terminate(TaskId task) = 0;
   /// SIGKILL to the task's process group and any straggler it left.
   virtual void kill(TaskId task) = 0;
+
+ protected:
+  Listener* listener_ = nullptr;
 };
 
 /// Monotonic time and one-shot timers, so tests can drive time by hand.

@@ -8,6 +8,21 @@
 /// Nodes live in one vector owned by the tree and refer to each other by
 /// index, which keeps 100,000-task files small and traversal iterative.
 /// Built and read on one thread; immutable once parsed.
+///
+/// Choices pinned by tests (tests/unit/spec/yaml_tree_test.cpp):
+/// - Fatal problems (file too large, NUL byte, invalid UTF-8, syntax error,
+///   nesting deeper than YamlLimits::max_depth, an alias bomb or cycle, an
+///   unknown alias) leave root() == kNoNode. Duplicate keys, bad merges,
+///   unsupported tags and a second document are reported but the tree is kept
+///   (a duplicate's later pair and a second document are dropped).
+/// - Aliases are expanded into copies; the copy's root carries the alias's
+///   position, the nodes inside it their anchor's. Every pair a map holds is
+///   reachable in file order, merged pairs sitting where their `<<` was.
+/// - Tags: `!!str` makes a scalar quoted, `!!int`/`!!float`/`!!bool` plain,
+///   `!!null` a Null, `!!seq`/`!!map` must match their node; any other tag
+///   (`!foo`, `!!set`) is reported as unsupported and then ignored.
+/// - Two keys are the same when both are scalars with equal text (quoted or
+///   not: `1` and `"1"` clash) or both are null.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +46,7 @@ struct YamlNode {
   std::uint32_t first = 0;   ///< Scalar: offset into YamlTree::text_; Sequence/Map: into children_
   std::uint32_t size = 0;    ///< Scalar: byte length; Sequence: items; Map: pairs (2 children each: key, value)
 };
+static_assert(sizeof(YamlNode) == 20, "YamlNode is kept small: 100,000-task files hold ~1M of them");
 
 struct YamlLimits {
   std::size_t max_bytes = 16u << 20;     ///< larger input is refused before parsing
@@ -53,6 +69,14 @@ class YamlTree {
   NodeId key(NodeId map, std::uint32_t i) const;    ///< i-th key of a map (file order)
   NodeId value(NodeId map, std::uint32_t i) const;  ///< i-th value of a map
   NodeId find(NodeId map, std::string_view key) const;  ///< value for `key`, or kNoNode
+  /// Index of the pair whose key is `key` (a scalar with that text), or
+  /// `node(map).size` when there is none; use key()/value() with it.
+  std::uint32_t find_index(NodeId map, std::string_view key) const;
+  bool ok() const { return root_ != kNoNode; }
+  std::size_t node_count() const { return nodes_.size(); }
+  /// Bytes the tree uses (source copy, nodes, children, extra scalar text,
+  /// line index), for benchmarks; reserved but untouched capacity excluded.
+  std::size_t memory_bytes() const;
 
   /// The source text of a 1-based line, without its line ending (for carets).
   std::string_view source_line(std::uint32_t line) const;
@@ -62,8 +86,11 @@ class YamlTree {
  private:
   friend class YamlTreeBuilder;
   std::string file_;
-  std::string source_;  ///< the input, BOM removed, for source_line()
-  std::string text_;    ///< all scalars' text, back to back
+  /// The input (BOM removed) in [0, source_size_), then the scalars whose
+  /// value is not a verbatim slice of the input (escapes, folding, tags),
+  /// back to back. Most scalars point into the input: no copy per scalar.
+  std::string text_;
+  std::size_t source_size_ = 0;
   std::vector<YamlNode> nodes_;
   std::vector<NodeId> children_;
   std::vector<std::uint32_t> line_starts_;

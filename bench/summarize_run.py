@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Tables and goal ratios from bench/run.sh's results directory."""
+import glob
+import json
+import os
+import statistics
+import sys
+
+res = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "results")
+
+
+def load(group):
+    out = {}
+    for p in sorted(glob.glob(f"{res}/{group}/*.json")):
+        if p.endswith(".meta.json"):
+            continue
+        label = os.path.basename(p)[:-5]
+        t = json.load(open(p))["results"][0]["times"]
+        rss_path = p[:-5] + ".rss"
+        rss = []
+        if os.path.exists(rss_path):
+            rss = [int(x) for x in open(rss_path).read().split() if x.isdigit()]
+        meta = json.load(open(p[:-5] + ".meta.json"))
+        out[label] = dict(median=statistics.median(t), min=min(t), max=max(t),
+                          rss=max(rss) / 1024 if rss else 0, cmd=meta["cmd"])
+    return out
+
+
+def table(group, title):
+    d = load(group)
+    if not d:
+        return d
+    print(f"\n### {title}\n")
+    print("| label | median s | min s | max s | spread | peak RSS MiB | command |")
+    print("|---|---|---|---|---|---|---|")
+    for k, v in d.items():
+        spread = (v["max"] - v["min"]) / v["median"]
+        noisy = " NOISY" if spread > 0.15 else ""
+        print(f"| {k} | {v['median']:.3f} | {v['min']:.3f} | {v['max']:.3f} | "
+              f"{spread:.0%}{noisy} | {v['rss']:.1f} | `{v['cmd']}` |")
+    return d
+
+
+def ratio(d, a, b, goal, op="<="):
+    if a in d and b in d:
+        r = d[a]["median"] / d[b]["median"]
+        ok = r <= goal if op == "<=" else r >= goal
+        print(f"- {a} / {b} = **{r:.2f}x** (goal {op} {goal}x): {'met' if ok else 'MISSED'}")
+
+
+w1 = table("w1", "W1: 2,000 independent /bin/true")
+for j in (2, 8):
+    ratio(w1, f"sluice_j{j}", f"make_j{j}", 1.0)
+    ratio(w1, f"sluice_j{j}", f"ninja_j{j}", 0.55)
+    ratio(w1, f"sluice_j{j}", f"spawn_limit_j{j}", 1.2)
+w1x = table("w1x", "W1x: spawning with a 100,000-task pipeline loaded (2,000 spawned, -j2)")
+if all(k in w1x for k in ("sluice_100k_j2", "sluice_load_only_100k", "sluice_small_j2")):
+    net = w1x["sluice_100k_j2"]["median"] - w1x["sluice_load_only_100k"]["median"]
+    r = net / w1x["sluice_small_j2"]["median"]
+    print(f"- spawn time with 100k loaded (minus load) / small = **{r:.2f}x** (goal <= 1.2x)")
+w2 = table("w2", "W2: layered DAG 20 x 100, fan-in 3")
+for j in (2, 8):
+    if f"sluice_j{j}" in w2 and f"sluice_j{j}" in w1:
+        r = w2[f"sluice_j{j}"]["median"] / w1[f"sluice_j{j}"]["median"]
+        print(f"- sluice W2/W1 at -j{j} = **{r:.2f}x** (goal <= 1.05x)")
+    ratio(w2, f"sluice_j{j}", f"make_j{j}", 1.0)
+ch = table("chain", "Chain of 1,000 dependent tasks, -j1")
+ratio(ch, "sluice_j1", "make_j1", 1.0)
+w3 = table("w3", "W3: one task writing 1 GiB of 60-byte lines, stdout to /dev/null")
+if "relay_cat" in w3:
+    for k, goal in (("sluice_prefixed", 0.8), ("sluice_interleaved", 0.95)):
+        if k in w3:
+            r = w3["relay_cat"]["median"] / w3[k]["median"]
+            print(f"- {k} throughput / cat relay = **{r:.2f}x** (goal >= {goal}x)")
+pl = table("plan", "Planning 100,000 tasks")
+ratio(pl, "sluice_run_n_100k", "yaml_cpp_bare_100k", 1.25)
+ratio(pl, "sluice_run_n_100k", "ninja_n_100k", 99)

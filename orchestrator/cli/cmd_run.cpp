@@ -1,0 +1,132 @@
+// `sluice run [TASK|OUTPUT...]`: loads the pipeline, runs it through the
+// library with the console on stdout, and maps the result to SPEC §4's exit
+// codes. After an interrupted run sluice dies by the same signal, as make
+// does, so a calling shell loop stops too.
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "sluice/process_guards.hpp"
+#include "sluice/run.hpp"
+
+namespace sluice::cli {
+
+namespace {
+
+struct RunFlags {
+  std::vector<std::string> targets;
+  int jobs = 0;
+  bool keep_going = false;
+  bool dry_run = false;
+  bool force = false;
+  bool verbose = false;
+  bool quiet = false;
+  std::string output = "prefixed";
+  std::string color = "auto";
+  std::string events;
+  std::string executor = "local";
+  // Accepted so scripts written for the whole SPEC parse; refused when used
+  // until the roadmap item that implements them lands.
+  bool checksum = false;
+  std::string log_dir, report, trace, serve, state_dir;
+  int threads = 0;
+};
+
+OutputMode parse_output(const std::string& s) {
+  if (s == "grouped") return OutputMode::Grouped;
+  if (s == "interleaved") return OutputMode::Interleaved;
+  if (s == "quiet") return OutputMode::Quiet;
+  return OutputMode::Prefixed;
+}
+
+ColorMode parse_color(const std::string& s) {
+  if (s == "always") return ColorMode::Always;
+  if (s == "never") return ColorMode::Never;
+  return ColorMode::Auto;
+}
+
+/// The first option given that this build cannot honour yet, or "".
+std::string unsupported(const RunFlags& f) {
+  if (f.checksum) return "--checksum (up-to-date checks arrive with incremental runs)";
+  if (!f.log_dir.empty()) return "--log-dir (log files arrive with 'seeing the run')";
+  if (!f.report.empty()) return "--report (arrives with 'seeing the run')";
+  if (!f.trace.empty()) return "--trace (arrives with 'seeing the run')";
+  if (!f.serve.empty()) return "--serve (the live web page is on the roadmap)";
+  if (!f.state_dir.empty()) return "--state-dir (state arrives with incremental runs)";
+  if (f.executor == "slurm") return "--executor slurm (the Slurm executor is on the roadmap)";
+  return {};
+}
+
+int run(const Context& ctx, const RunFlags& f) {
+  if (std::string what = unsupported(f); !what.empty()) {
+    std::fprintf(stderr, "sluice run: %s is not implemented yet\n", what.c_str());
+    return kExitInvalid;
+  }
+  std::optional<Loaded> loaded = load_checked(ctx);
+  if (!loaded) return kExitInvalid;
+
+  ProcessGuards guards = install_process_guards();
+  RunOptions options;
+  options.targets = f.targets;
+  options.jobs = f.jobs;
+  options.keep_going = f.keep_going;
+  options.dry_run = f.dry_run;
+  options.force = f.force;
+  options.verbose = f.verbose;
+  options.quiet = f.quiet;
+  options.output = parse_output(f.output);
+  options.color = parse_color(f.color);
+  options.events_path = f.events;
+  options.handle_signals = true;
+  options.child_nofile_soft = guards.nofile_soft_before;
+
+  RunResult result = run_pipeline(loaded->pipeline, options);
+  if (!result.diagnostics.empty()) {
+    std::fputs(format(result.diagnostics).c_str(), stderr);
+  }
+  if (!result.start_error.empty()) {
+    std::fprintf(stderr, "sluice: cannot start the run: %s\n", result.start_error.c_str());
+  }
+  int code = exit_code(result);
+  if (result.status == RunStatus::Interrupted && result.signal > 0) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::signal(result.signal, SIG_DFL);
+    std::raise(result.signal);
+  }
+  return code;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Context& ctx) {
+  auto* sub = app.add_subcommand("run", "run the pipeline, or only these tasks and what they need");
+  auto f = std::make_shared<RunFlags>();
+  sub->add_option("targets", f->targets, "tasks, matrix tasks or output files")
+      ->type_name("TASK|OUTPUT");
+  sub->add_option("-j,--jobs", f->jobs, "run at most N tasks at once (default: max_parallel)")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("-k,--keep-going", f->keep_going, "go on with independent tasks after a failure");
+  sub->add_flag("-n,--dry-run", f->dry_run, "print what would run, in order, touching nothing");
+  sub->add_flag("-B,--force", f->force, "ignore up-to-date state");
+  sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes");
+  sub->add_option("--output", f->output, "console output")
+      ->check(CLI::IsMember({"prefixed", "grouped", "interleaved", "quiet"}));
+  sub->add_option("--color", f->color, "colours")->check(CLI::IsMember({"auto", "always", "never"}));
+  sub->add_option("--events", f->events, "write JSON-lines events to FILE (- = stdout)")
+      ->type_name("FILE");
+  sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")->type_name("DIR");
+  sub->add_option("--report", f->report, "write an HTML report")->type_name("FILE.html");
+  sub->add_option("--trace", f->trace, "write a Chrome trace")->type_name("FILE.json");
+  sub->add_option("--serve", f->serve, "serve a live web page")->type_name("ADDR:PORT");
+  sub->add_option("--executor", f->executor, "where process tasks run")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  sub->add_option("--state-dir", f->state_dir, "state directory")->type_name("DIR");
+  sub->add_option("--threads", f->threads, "thread pool size")->check(CLI::PositiveNumber);
+  sub->add_flag("-v,--verbose", f->verbose, "a line per task start and end");
+  sub->add_flag("-q,--quiet", f->quiet, "no summary table");
+  sub->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
+}
+
+}  // namespace sluice::cli

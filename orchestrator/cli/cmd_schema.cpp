@@ -1,0 +1,20 @@
+// `sluice schema`: the JSON Schema of the pipeline format, for editors.
+#include <cstdio>
+
+#include "commands.hpp"
+
+namespace sluice::cli {
+
+void add_schema_command(CLI::App& app, Context& ctx) {
+  auto* sub = app.add_subcommand("schema", "print the JSON Schema of the pipeline format");
+  sub->callback([&ctx] {
+    ctx.action = [] {
+      std::string schema = pipeline_json_schema();
+      if (schema.empty() || schema.back() != '\n') schema += '\n';
+      std::fputs(schema.c_str(), stdout);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace sluice::cli

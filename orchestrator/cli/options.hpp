@@ -1,0 +1,52 @@
+/// What every command of the CLI shares: the global options (`-f/--file`,
+/// `--set`), the one action the parsed command chose, the positional-FILE
+/// convenience, and loading a pipeline with its graph while printing its
+/// diagnostics. Commands register themselves with an `add_*_command`
+/// function (commands.hpp), one file each. Main thread only.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sluice/graph.hpp"
+#include "sluice/pipeline.hpp"
+
+namespace sluice::cli {
+
+/// Exit codes of SPEC §4 that the planning commands use.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInvalid = 2;  ///< invalid pipeline or usage
+
+struct Context {
+  std::string file = "sluice.yaml";  ///< -f/--file, or a positional *.yaml
+  std::vector<std::string> set;      ///< --set KEY=VALUE, in order
+  /// Set by the callback of the command that was parsed; main runs it after
+  /// parsing succeeded and returns its exit code.
+  std::function<int()> action;
+};
+
+/// Registers -f/--file and --set on the top-level app; subcommands accept
+/// them too (`sluice validate -f x.yaml`).
+void add_global_options(CLI::App& app, Context& ctx);
+
+/// SPEC §4: the first positional argument, before the command or right after
+/// it, that names an existing file ending in `.yaml`/`.yml` is FILE, unless
+/// -f was given. CLI11 cannot tell it from a target, so it is rewritten as
+/// `--file PATH` before parsing. Values of options (`--set X`, `-j 4`) are
+/// not positional: which options take a value is read from `app`.
+std::vector<std::string> take_positional_file(std::vector<std::string> args, const CLI::App& app);
+
+/// A pipeline whose file and graph are both valid.
+struct Loaded {
+  Pipeline pipeline;
+  Graph graph;
+};
+
+/// Loads ctx.file with ctx.set and builds its graph. On any diagnostic it
+/// prints all of them to stderr, then a count, and returns nullopt.
+std::optional<Loaded> load_checked(const Context& ctx);
+
+}  // namespace sluice::cli

@@ -1,0 +1,93 @@
+/// Running a pipeline: the library's front door, with the CLI's semantics.
+///
+///     auto loaded = sluice::load_pipeline_file("etl.yaml");
+///     sluice::RunOptions opts;
+///     opts.jobs = 4;
+///     sluice::RunResult r = sluice::run_pipeline(loaded.pipeline, opts);
+///
+/// run_pipeline() blocks: it owns its own event loop, runs the tasks, closes
+/// every handle and returns once no process of the run is left. `cancel()` on
+/// a RunHandle may be called from any thread. Events reach `on_event` on the
+/// thread that called run_pipeline, in order.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sluice/events.hpp"
+#include "sluice/pipeline.hpp"
+
+namespace sluice {
+
+namespace detail {
+struct RunHandleAccess;
+}
+
+enum class OutputMode : std::uint8_t { Prefixed, Grouped, Interleaved, Quiet, None };
+enum class ColorMode : std::uint8_t { Auto, Always, Never };
+
+struct RunOptions {
+  std::vector<std::string> targets;  ///< task names, matrix bases or output paths; empty = all
+  std::string cwd;                   ///< for relative output targets; empty = current directory
+  int jobs = 0;                      ///< overrides max_parallel when > 0
+  bool keep_going = false;
+  bool dry_run = false;              ///< print what would run, in order; touch nothing
+  bool force = false;
+
+  /// The console on stdout/stderr. None: the library prints nothing.
+  OutputMode output = OutputMode::None;
+  ColorMode color = ColorMode::Auto;
+  bool quiet = false;       ///< no summary table
+  bool verbose = false;
+  std::string events_path;  ///< JSON lines; "-" = stdout; empty = none
+
+  /// Watch SIGINT, SIGTERM and SIGHUP while the run lasts and cancel it on
+  /// them, as the CLI does (SPEC §2). Off by default: signals are the
+  /// embedding program's business unless it asks.
+  bool handle_signals = false;
+
+  /// The soft RLIMIT_NOFILE children get; pass ProcessGuards::nofile_soft_before
+  /// after install_process_guards() raised sluice's own. Empty = inherit.
+  std::optional<std::uint64_t> child_nofile_soft;
+
+  /// Every event, as it happens, on the run's thread.
+  std::function<void(const Event&)> on_event;
+};
+
+struct RunResult {
+  RunStatus status = RunStatus::Succeeded;
+  int signal = 0;  ///< the signal that interrupted the run, when status is Interrupted
+  /// A run that could not start (a missing secret, an unknown target, ...):
+  /// the reason; status is Failed and no task ran.
+  std::string start_error;
+  std::vector<Diagnostic> diagnostics;  ///< graph or target errors; no task ran
+  RunFinished summary;
+};
+
+/// Cancels a run from any thread, as SIGINT would: the first cancel() stops
+/// the run (running tasks get TERM, `always` tasks still run), a second one
+/// kills everything at once. A handle serves one run at a time.
+class RunHandle {
+ public:
+  void cancel();
+
+ private:
+  friend struct detail::RunHandleAccess;
+  std::mutex mutex_;
+  int pending_ = 0;                  ///< cancels not yet delivered to a run
+  std::function<void()> wake_;       ///< set by the running run
+};
+
+/// Runs `pipeline` to completion (see the file comment). `handle`, when given,
+/// may cancel it from another thread.
+RunResult run_pipeline(const Pipeline& pipeline, const RunOptions& options,
+                       RunHandle* handle = nullptr);
+
+/// Exit status for a finished run, as the CLI uses it: 0, 1, 3, or 128+signal.
+int exit_code(const RunResult& r);
+
+}  // namespace sluice

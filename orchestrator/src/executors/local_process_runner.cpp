@@ -1,0 +1,72 @@
+#include "executors/local_process_runner.hpp"
+
+#include "executors/process_task.hpp"
+
+extern "C" char** environ;
+
+namespace sluice::detail {
+
+LocalProcessRunner::LocalProcessRunner(Loop& loop, const Pipeline& pipeline,
+                                       LocalRunnerOptions options, LocalRunnerHooks hooks)
+    : loop_(loop),
+      pipeline_(pipeline),
+      options_(std::move(options)),
+      hooks_(std::move(hooks)),
+      supervisor_(loop),
+      reap_timer_(loop) {
+  for (char** e = environ; e && *e; ++e) base_env_.emplace_back(*e);
+}
+
+LocalProcessRunner::~LocalProcessRunner() {
+  tasks_.clear();
+  finished_.clear();
+}
+
+void LocalProcessRunner::start(TaskId task, int attempt) {
+  auto t = std::make_unique<ProcessTask>(*this, task, attempt);
+  ProcessTask* raw = t.get();
+  tasks_[task] = std::move(t);
+  if (paused_) raw->pause_reading();
+  raw->start();
+}
+
+void LocalProcessRunner::terminate(TaskId task) {
+  if (auto it = tasks_.find(task); it != tasks_.end()) it->second->terminate();
+}
+
+void LocalProcessRunner::kill(TaskId task) {
+  if (auto it = tasks_.find(task); it != tasks_.end()) it->second->kill();
+}
+
+void LocalProcessRunner::pause_reading() {
+  paused_ = true;
+  for (auto& [id, t] : tasks_) t->pause_reading();
+}
+
+void LocalProcessRunner::resume_reading() {
+  paused_ = false;
+  for (auto& [id, t] : tasks_) t->resume_reading();
+}
+
+void LocalProcessRunner::pause_reading(TaskId task) {
+  if (auto it = tasks_.find(task); it != tasks_.end()) it->second->pause_reading();
+}
+
+void LocalProcessRunner::resume_reading(TaskId task) {
+  if (auto it = tasks_.find(task); it != tasks_.end()) it->second->resume_reading();
+}
+
+void LocalProcessRunner::task_started(TaskId task, int pid) {
+  if (listener_) listener_->on_task_started(task, pid);
+}
+
+void LocalProcessRunner::task_finished(TaskId task, AttemptOutcome outcome) {
+  if (auto it = tasks_.find(task); it != tasks_.end()) {
+    finished_.push_back(std::move(it->second));
+    tasks_.erase(it);
+    if (!reap_timer_.active()) reap_timer_.start(std::chrono::milliseconds(0), [this] { finished_.clear(); });
+  }
+  if (listener_) listener_->on_task_finished(task, outcome);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,112 @@
+/// LocalProcessRunner: the TaskRunner for process tasks (`run`, `cmd`) on
+/// this machine. One ProcessTask state machine per running task:
+///
+///   [if (attempt 1 only)] -> spawn action -> output lines -> exit + drain
+///   -> check outputs / read $SLUICE_OUTPUT / remove changed outputs -> report
+///
+/// Environment of a task: sluice's own environ, then Task::env, then the
+/// script's SLUICE_V_n values, then the secrets, then SLUICE_OUTPUT (a fresh
+/// temp file per attempt), later entries winning, plus the supervisor's
+/// SLUICE_PROCESS_TOKEN. `tasks.X.outputs.KEY` templates are resolved through
+/// hooks.lookup_output when the attempt starts; an unset one fails the
+/// attempt like a spawn error (not retried).
+///
+/// `if`: run with the task's shell, output discarded; exit 0 runs the task,
+/// 1-125 reports skipped_by_if, 126/127, a signal or a spawn error fail it.
+///
+/// Output goes to hooks.on_output as batches of whole lines (LineSplitter,
+/// line cap options.line_cap). pause_reading()/resume_reading() apply
+/// backpressure (stop reading the pipes) for all tasks or for one.
+///
+/// `interactive`: the child inherits fds 0-2 and stays in sluice's process
+/// group (so the terminal's Ctrl-C and job control reach it, like ninja's
+/// console pool); nothing is captured. Not handled yet: `pty` (runs without
+/// one), `stdin: {task: X}` (fails with an error), `stdout/stderr: {file}` (the
+/// sinks' job). Owned by the engine; loop thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "executors/task_runner.hpp"
+#include "runtime/loop.hpp"
+#include "runtime/pipe_reader.hpp"
+#include "runtime/process_supervisor.hpp"
+#include "runtime/timer.hpp"
+#include "sluice/events.hpp"
+#include "sluice/pipeline.hpp"
+
+namespace sluice::detail {
+
+struct LocalRunnerOptions {
+  std::vector<std::pair<std::string, std::string>> secrets;  ///< name -> value
+  /// The soft RLIMIT_NOFILE children get (ProcessGuards::nofile_soft_before).
+  std::optional<std::uint64_t> child_nofile_soft;
+  std::string temp_dir;  ///< for $SLUICE_OUTPUT files; empty = $TMPDIR or /tmp
+  std::chrono::milliseconds drain_grace{250};
+  std::chrono::milliseconds drain_cap{2000};
+  std::size_t line_cap = 64 * 1024;
+};
+
+struct LocalRunnerHooks {
+  /// One or more whole lines (SPEC: TaskOutput); valid during the call only.
+  std::function<void(TaskId, StreamKind, std::string_view lines)> on_output;
+  /// The value of `tasks.<task>.outputs.<key>`, or nullopt when unset.
+  std::function<std::optional<std::string>(const std::string& task, const std::string& key)>
+      lookup_output;
+  /// After a successful attempt: the KEY=VALUE pairs it wrote to $SLUICE_OUTPUT.
+  std::function<void(TaskId, std::vector<std::pair<std::string, std::string>>)> on_task_outputs;
+};
+
+class ProcessTask;
+
+class LocalProcessRunner final : public TaskRunner {
+ public:
+  LocalProcessRunner(Loop& loop, const Pipeline& pipeline, LocalRunnerOptions options,
+                     LocalRunnerHooks hooks);
+  /// Kills and reaps whatever still runs; no callbacks after this.
+  ~LocalProcessRunner() override;
+
+  void start(TaskId task, int attempt) override;
+  void terminate(TaskId task) override;
+  void kill(TaskId task) override;
+
+  /// Backpressure for every task (sinks are full) ...
+  void pause_reading();
+  void resume_reading();
+  /// ... or for one (a stream edge's reader is full).
+  void pause_reading(TaskId task);
+  void resume_reading(TaskId task);
+
+  std::size_t running() const { return tasks_.size(); }
+  ProcessSupervisor& supervisor() { return supervisor_; }
+
+ private:
+  friend class ProcessTask;
+  void task_started(TaskId task, int pid);
+  void task_finished(TaskId task, AttemptOutcome outcome);
+
+  Loop& loop_;
+  const Pipeline& pipeline_;
+  LocalRunnerOptions options_;
+  LocalRunnerHooks hooks_;
+  ProcessSupervisor supervisor_;
+  ReadBuffer buffer_;
+  std::vector<std::string> base_env_;
+  std::unordered_map<TaskId, std::unique_ptr<ProcessTask>> tasks_;
+  /// Finished tasks are destroyed on the next loop turn, not inside their
+  /// own callbacks.
+  std::vector<std::unique_ptr<ProcessTask>> finished_;
+  Timer reap_timer_;
+  bool paused_ = false;
+};
+
+}  // namespace sluice::detail

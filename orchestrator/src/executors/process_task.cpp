@@ -1,0 +1,351 @@
+#include "executors/process_task.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "executors/local_process_runner.hpp"
+#include "executors/output_file.hpp"
+
+namespace sluice::detail {
+namespace {
+
+std::string signal_text(int sig) { return "signal " + std::to_string(sig); }
+
+/// Sets NAME=VALUE, replacing an earlier NAME.
+class EnvBuilder {
+ public:
+  explicit EnvBuilder(const std::vector<std::string>& base) {
+    for (const auto& e : base) set_entry(e);
+  }
+  void set(const std::string& name, const std::string& value) { set_entry(name + "=" + value); }
+  std::vector<std::string> take() { return std::move(env_); }
+
+ private:
+  void set_entry(const std::string& entry) {
+    std::string name = entry.substr(0, entry.find('='));
+    auto [it, fresh] = index_.emplace(name, env_.size());
+    if (fresh)
+      env_.push_back(entry);
+    else
+      env_[it->second] = entry;
+  }
+  std::vector<std::string> env_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+std::string temp_dir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  const char* t = ::getenv("TMPDIR");
+  return t && *t ? t : "/tmp";
+}
+
+}  // namespace
+
+ProcessTask::ProcessTask(LocalProcessRunner& runner, TaskId id, int attempt)
+    : runner_(runner),
+      task_(runner.pipeline_.tasks.at(id)),
+      id_(id),
+      attempt_(attempt),
+      outputs_(task_.outputs),
+      out_lines_(runner.options_.line_cap),
+      err_lines_(runner.options_.line_cap),
+      defer_(runner.loop_) {}
+
+ProcessTask::~ProcessTask() {
+  proc_.reset();  // kills and reaps a child still running
+  if (!output_file_.empty()) ::unlink(output_file_.c_str());
+}
+
+std::optional<std::string> ProcessTask::resolve(const Template& t, std::string& error) const {
+  std::string out;
+  for (const auto& part : t.parts) {
+    if (part.task.empty()) {
+      out += part.text;
+      continue;
+    }
+    std::optional<std::string> v;
+    if (runner_.hooks_.lookup_output) v = runner_.hooks_.lookup_output(part.task, part.key);
+    if (!v) {
+      error = "tasks." + part.task + ".outputs." + part.key + " is not set";
+      return std::nullopt;
+    }
+    out += *v;
+  }
+  return out;
+}
+
+bool ProcessTask::build_env(const Script* script, std::vector<std::string>& env,
+                            std::string& error) const {
+  EnvBuilder b(runner_.base_env_);
+  for (const auto& [name, value] : task_.env) {
+    auto v = resolve(value, error);
+    if (!v) return false;
+    b.set(name, *v);
+  }
+  if (script) {
+    for (const auto& [name, value] : script->values) {
+      auto v = resolve(value, error);
+      if (!v) return false;
+      b.set(name, *v);
+    }
+  }
+  for (const auto& [name, value] : runner_.options_.secrets) b.set(name, value);
+  if (!output_file_.empty()) b.set("SLUICE_OUTPUT", output_file_);
+  env = b.take();
+  return true;
+}
+
+std::unique_ptr<Subprocess> ProcessTask::make_subprocess() {
+  return std::make_unique<Subprocess>(
+      runner_.loop_, runner_.supervisor_, runner_.buffer_,
+      Subprocess::Callbacks{
+          [this](OutputStream s, std::string_view chunk) { on_output(s, chunk); },
+          [this](const ExitStatus& st) {
+            if (phase_ == Phase::If)
+              on_if_finished(st);
+            else
+              on_action_finished(st);
+          }});
+}
+
+void ProcessTask::start() {
+  AttemptOutcome fail;
+  fail.spawn_failed = true;
+  if (!task_.is_process()) {
+    fail.error = "not a process task";
+    finish_later(fail);
+    return;
+  }
+  if (std::string e = outputs_.create_parents(); !e.empty()) {
+    fail.error = e;
+    finish_later(fail);
+    return;
+  }
+  std::string path = temp_dir(runner_.options_.temp_dir) + "/sluice-output-XXXXXX";
+  int fd = ::mkstemp(path.data());
+  if (fd < 0) {
+    fail.error = "cannot create $SLUICE_OUTPUT file in " + temp_dir(runner_.options_.temp_dir) +
+                 ": " + std::strerror(errno);
+    finish_later(fail);
+    return;
+  }
+  ::close(fd);
+  output_file_ = path;
+
+  if (attempt_ == 1 && task_.if_cmd) {
+    SubprocessOptions opts;
+    std::string error;
+    if (!build_env(&*task_.if_cmd, opts.spawn.env, error)) {
+      fail.error = "if: " + error;
+      finish_later(fail);
+      return;
+    }
+    opts.spawn.argv = task_.shell.empty() ? std::vector<std::string>{"sh", "-c"} : task_.shell;
+    opts.spawn.argv.push_back(task_.if_cmd->text);
+    opts.spawn.working_dir = task_.working_dir;
+    opts.spawn.nofile_soft_limit = runner_.options_.child_nofile_soft;
+    opts.capture = false;  // the condition's own output is discarded
+    phase_ = Phase::If;
+    proc_ = make_subprocess();
+    if (auto err = proc_->start(std::move(opts))) {
+      proc_.reset();
+      fail.error = "if: " + err->message;
+      finish_later(fail);
+    }
+    return;
+  }
+  start_action();
+}
+
+void ProcessTask::on_if_finished(const ExitStatus& st) {
+  // Still inside its own callback: parked, destroyed with this task.
+  if_proc_ = std::move(proc_);
+  AttemptOutcome out;
+  out.cpu_ms = st.cpu_ms;
+  out.max_rss_kb = st.max_rss_kb;
+  if (st.exit_code == 0) {
+    start_action();
+    return;
+  }
+  if (st.exit_code && *st.exit_code >= 1 && *st.exit_code <= 125) {
+    out.skipped_by_if = true;
+    out.exit_code = st.exit_code;
+    finish(out);
+    return;
+  }
+  out.exit_code = st.exit_code;
+  out.signal = st.signal;
+  out.error = st.exit_code ? "if: exit " + std::to_string(*st.exit_code)
+                           : st.signal ? "if: " + signal_text(*st.signal) : "if: exit status lost";
+  finish(out);
+}
+
+void ProcessTask::start_action() {
+  AttemptOutcome fail;
+  fail.spawn_failed = true;
+  SubprocessOptions opts;
+  std::string error;
+  const Script* script = task_.action == ActionKind::Run ? &task_.run : nullptr;
+  if (!build_env(script, opts.spawn.env, error)) {
+    fail.error = error;
+    finish_later(fail);
+    return;
+  }
+  if (task_.action == ActionKind::Run) {
+    opts.spawn.argv = task_.shell.empty() ? std::vector<std::string>{"sh", "-c"} : task_.shell;
+    opts.spawn.argv.push_back(task_.run.text);
+  } else {
+    for (const auto& arg : task_.cmd) {
+      auto v = resolve(arg, error);
+      if (!v) {
+        fail.error = error;
+        finish_later(fail);
+        return;
+      }
+      opts.spawn.argv.push_back(std::move(*v));
+    }
+  }
+  opts.spawn.working_dir = task_.working_dir;
+  opts.spawn.nofile_soft_limit = runner_.options_.child_nofile_soft;
+  opts.drain_grace = runner_.options_.drain_grace;
+  opts.drain_cap = runner_.options_.drain_cap;
+  if (task_.interactive) {
+    opts.capture = false;
+    opts.spawn.new_process_group = false;
+    opts.spawn.stdio[0] = 0;
+    opts.spawn.stdio[1] = 1;
+    opts.spawn.stdio[2] = 2;
+  } else {
+    switch (task_.stdin_spec.kind) {
+      case StdinSpec::Kind::Null:
+        break;
+      case StdinSpec::Kind::Text: {
+        auto text = resolve(task_.stdin_spec.text, error);
+        if (!text) {
+          fail.error = error;
+          finish_later(fail);
+          return;
+        }
+        // A memfd holds any size without a writer on the loop.
+        stdin_fd_.reset(::memfd_create("sluice-stdin", MFD_CLOEXEC));
+        bool ok = stdin_fd_.valid();
+        for (std::size_t off = 0; ok && off < text->size();) {
+          ssize_t n = ::write(stdin_fd_.get(), text->data() + off, text->size() - off);
+          if (n < 0 && errno == EINTR) continue;
+          ok = n > 0;
+          off += n > 0 ? static_cast<std::size_t>(n) : 0;
+        }
+        if (!ok || ::lseek(stdin_fd_.get(), 0, SEEK_SET) != 0) {
+          fail.error = std::string("stdin: ") + std::strerror(errno);
+          finish_later(fail);
+          return;
+        }
+        opts.spawn.stdio[0] = stdin_fd_.get();
+        break;
+      }
+      case StdinSpec::Kind::File:
+        // The file itself becomes the child's stdin: streamed by the kernel.
+        stdin_fd_.reset(::open(task_.stdin_spec.path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!stdin_fd_.valid()) {
+          fail.error = "stdin file " + task_.stdin_spec.path + ": " + std::strerror(errno);
+          finish_later(fail);
+          return;
+        }
+        opts.spawn.stdio[0] = stdin_fd_.get();
+        break;
+      case StdinSpec::Kind::Task:
+        fail.error = "stdin from another task is not supported yet";
+        finish_later(fail);
+        return;
+    }
+  }
+  phase_ = Phase::Action;
+  proc_ = make_subprocess();
+  if (paused_) proc_->pause_reading();
+  if (auto err = proc_->start(std::move(opts))) {
+    proc_.reset();
+    stdin_fd_.reset();
+    fail.error = err->message;
+    finish_later(fail);
+    return;
+  }
+  stdin_fd_.reset();  // the child has its copy
+  runner_.task_started(id_, proc_->pid());
+}
+
+void ProcessTask::on_output(OutputStream stream, std::string_view chunk) {
+  StreamKind kind = stream == OutputStream::Stdout ? StreamKind::Stdout : StreamKind::Stderr;
+  LineSplitter& split = stream == OutputStream::Stdout ? out_lines_ : err_lines_;
+  auto& hook = runner_.hooks_.on_output;
+  split.feed(chunk, [&](std::string_view lines) {
+    if (hook) hook(id_, kind, lines);
+  });
+}
+
+void ProcessTask::on_action_finished(const ExitStatus& st) {
+  auto& hook = runner_.hooks_.on_output;
+  out_lines_.finish([&](std::string_view l) {
+    if (hook) hook(id_, StreamKind::Stdout, l);
+  });
+  err_lines_.finish([&](std::string_view l) {
+    if (hook) hook(id_, StreamKind::Stderr, l);
+  });
+  AttemptOutcome out;
+  out.exit_code = st.exit_code;
+  out.signal = st.signal;
+  out.cpu_ms = st.cpu_ms;
+  out.max_rss_kb = st.max_rss_kb;
+  if (!st.exit_code && !st.signal) out.error = "exit status lost (reaped elsewhere)";
+  if (out.succeeded()) {
+    if (auto missing = outputs_.first_missing()) out.error = "output not created: " + *missing;
+  }
+  if (out.succeeded()) {
+    std::ifstream in(output_file_, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto pairs = parse_output_file(text.str());
+    if (!pairs.empty() && runner_.hooks_.on_task_outputs) runner_.hooks_.on_task_outputs(id_, std::move(pairs));
+  }
+  if (!out.succeeded() || signalled_) outputs_.remove_changed();
+  finish(out);
+}
+
+void ProcessTask::finish_later(AttemptOutcome outcome) {
+  phase_ = Phase::Done;
+  defer_.start(std::chrono::milliseconds(0), [this, outcome = std::move(outcome)] { finish(outcome); });
+}
+
+void ProcessTask::finish(AttemptOutcome outcome) {
+  phase_ = Phase::Done;
+  runner_.task_finished(id_, std::move(outcome));  // destroys this object later, not now
+}
+
+void ProcessTask::terminate() {
+  signalled_ = true;
+  if (proc_) proc_->terminate();
+}
+
+void ProcessTask::kill() {
+  signalled_ = true;
+  if (proc_) proc_->kill();
+}
+
+void ProcessTask::pause_reading() {
+  paused_ = true;
+  if (proc_) proc_->pause_reading();
+}
+
+void ProcessTask::resume_reading() {
+  paused_ = false;
+  if (proc_) proc_->resume_reading();
+}
+
+}  // namespace sluice::detail

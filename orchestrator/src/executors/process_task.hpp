@@ -1,0 +1,66 @@
+/// ProcessTask: one attempt of one process task, as a small state machine
+/// (If -> Action -> Done) with one entry point per event. Owned by
+/// LocalProcessRunner, which it reports to. Loop thread only.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "executors/declared_outputs.hpp"
+#include "executors/task_runner.hpp"
+#include "runtime/line_splitter.hpp"
+#include "runtime/subprocess.hpp"
+#include "runtime/timer.hpp"
+#include "runtime/unique_fd.hpp"
+
+namespace sluice::detail {
+
+class LocalProcessRunner;
+
+class ProcessTask {
+ public:
+  ProcessTask(LocalProcessRunner& runner, TaskId id, int attempt);
+  ~ProcessTask();
+  ProcessTask(const ProcessTask&) = delete;
+  ProcessTask& operator=(const ProcessTask&) = delete;
+
+  void start();
+  void terminate();
+  void kill();
+  void pause_reading();
+  void resume_reading();
+
+ private:
+  enum class Phase : std::uint8_t { Idle, If, Action, Done };
+
+  void start_action();
+  void on_if_finished(const ExitStatus& status);
+  void on_action_finished(const ExitStatus& status);
+  void on_output(OutputStream stream, std::string_view chunk);
+  /// Reports on the next loop turn (never from inside start()).
+  void finish_later(AttemptOutcome outcome);
+  void finish(AttemptOutcome outcome);
+  std::optional<std::string> resolve(const Template& t, std::string& error) const;
+  /// The environment for a script's values (`values` may be null).
+  bool build_env(const Script* script, std::vector<std::string>& env, std::string& error) const;
+  std::unique_ptr<Subprocess> make_subprocess();
+
+  LocalProcessRunner& runner_;
+  const Task& task_;
+  TaskId id_;
+  int attempt_;
+  Phase phase_ = Phase::Idle;
+  DeclaredOutputs outputs_;
+  std::string output_file_;
+  UniqueFd stdin_fd_;
+  std::unique_ptr<Subprocess> proc_;
+  std::unique_ptr<Subprocess> if_proc_;  ///< the finished `if` process
+  LineSplitter out_lines_, err_lines_;
+  Timer defer_;
+  bool signalled_ = false;  ///< terminate/kill was asked: a failure for outputs' sake
+  bool paused_ = false;
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,176 @@
+// Building the DAG (see sluice/graph.hpp): edges into CSR form, topological
+// order by Kahn's algorithm, cycles found by an iterative Tarjan, all in
+// linear memory and without recursion.
+#include "sluice/graph.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <queue>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/cycles.hpp"
+#include "graph/graph_diagnostics.hpp"
+#include "graph/output_index.hpp"
+
+namespace sluice {
+
+std::span<const TaskId> Graph::dependencies(TaskId t) const {
+  return {deps_.data() + dep_offsets_[t], deps_.data() + dep_offsets_[t + 1]};
+}
+
+std::span<const TaskId> Graph::dependents(TaskId t) const {
+  return {dependents_.data() + dependent_offsets_[t], dependents_.data() + dependent_offsets_[t + 1]};
+}
+
+/// Builds one Graph; lives for the duration of build_graph only.
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(const Pipeline& p) : p_(p), outputs_(p) {}
+
+  GraphResult build() {
+    GraphResult r;
+    for (auto& d : outputs_.duplicates()) r.diagnostics.push_back(std::move(d));
+    index_names();
+    build_dependencies(r.graph, r.diagnostics);
+    build_dependents(r.graph);
+    if (!order(r.graph)) report_cycles(r.graph, r.diagnostics);
+    detail::finish_diagnostics(p_, r.diagnostics);
+    return r;
+  }
+
+ private:
+  void index_names() {
+    by_name_.reserve(p_.tasks.size());
+    for (TaskId t = 0; t < p_.tasks.size(); ++t) by_name_.emplace(p_.tasks[t].name, t);
+  }
+
+  void build_dependencies(Graph& g, std::vector<Diagnostic>& diags) {
+    const std::size_t n = p_.tasks.size();
+    g.dep_offsets_.assign(n + 1, 0);
+    std::vector<TaskId> scratch;
+    for (TaskId t = 0; t < n; ++t) {
+      const Task& task = p_.tasks[t];
+      scratch.clear();
+      for (const Need& need : task.needs) {
+        auto it = by_name_.find(need.task);
+        if (it == by_name_.end()) {
+          diags.push_back(detail::unknown_need(p_, task, need, by_name_));
+          continue;
+        }
+        scratch.push_back(it->second);
+      }
+      for (const std::string& in : task.inputs) {
+        outputs_.for_each_producer(in, [&](TaskId producer) {
+          // Reading one's own output is an update in place, not an edge.
+          if (producer != t) scratch.push_back(producer);
+        });
+      }
+      std::sort(scratch.begin(), scratch.end());
+      scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
+      g.deps_.insert(g.deps_.end(), scratch.begin(), scratch.end());
+      g.dep_offsets_[t + 1] = static_cast<std::uint32_t>(g.deps_.size());
+    }
+  }
+
+  // Visiting tasks in increasing id order appends each dependent in file order.
+  static void build_dependents(Graph& g) {
+    const std::size_t n = g.size();
+    g.dependent_offsets_.assign(n + 1, 0);
+    for (TaskId d : g.deps_) ++g.dependent_offsets_[d + 1];
+    for (std::size_t i = 0; i < n; ++i) g.dependent_offsets_[i + 1] += g.dependent_offsets_[i];
+    g.dependents_.resize(g.deps_.size());
+    std::vector<std::uint32_t> fill(g.dependent_offsets_.begin(), g.dependent_offsets_.end() - 1);
+    for (TaskId t = 0; t < n; ++t)
+      for (TaskId d : g.dependencies(t)) g.dependents_[fill[d]++] = t;
+  }
+
+  // Kahn's algorithm; the min-heap keeps ties in file order. False on a cycle.
+  static bool order(Graph& g) {
+    const std::size_t n = g.size();
+    std::vector<std::uint32_t> waiting(n);
+    std::priority_queue<TaskId, std::vector<TaskId>, std::greater<>> ready;
+    for (TaskId t = 0; t < n; ++t) {
+      waiting[t] = static_cast<std::uint32_t>(g.dependencies(t).size());
+      if (waiting[t] == 0) ready.push(t);
+    }
+    g.order_.reserve(n);
+    while (!ready.empty()) {
+      TaskId t = ready.top();
+      ready.pop();
+      g.order_.push_back(t);
+      for (TaskId d : g.dependents(t))
+        if (--waiting[d] == 0) ready.push(d);
+    }
+    return g.order_.size() == n;
+  }
+
+  void report_cycles(const Graph& g, std::vector<Diagnostic>& diags) {
+    std::vector<char> done(g.size(), 0);
+    for (TaskId t : g.order_) done[t] = 1;
+    detail::Components comps = detail::strongly_connected(g, done);
+    for (std::uint32_t c = 0; c < comps.cyclic.size(); ++c) {
+      std::vector<TaskId> cycle = detail::shortest_cycle(g, comps, c);
+      if (!cycle.empty()) diags.push_back(detail::cycle_diagnostic(p_, cycle, outputs_));
+    }
+  }
+
+  const Pipeline& p_;
+  detail::OutputIndex outputs_;
+  std::unordered_map<std::string_view, TaskId> by_name_;
+};
+
+GraphResult build_graph(const Pipeline& p) { return GraphBuilder(p).build(); }
+
+std::vector<TaskId> Graph::select(const Pipeline& p, const std::vector<std::string>& targets,
+                                  const std::string& cwd, std::vector<Diagnostic>& errors) const {
+  std::unordered_map<std::string_view, TaskId> by_name;
+  std::unordered_map<std::string_view, std::vector<TaskId>> by_base;
+  std::unordered_map<std::string_view, TaskId> by_output;
+  for (TaskId t = 0; t < p.tasks.size(); ++t) {
+    const Task& task = p.tasks[t];
+    by_name.emplace(task.name, t);
+    if (!task.base.empty() && task.base != task.name) by_base[task.base].push_back(t);
+    for (const auto& o : task.outputs) by_output.emplace(o, t);
+  }
+
+  std::vector<char> chosen(size(), 0);
+  std::vector<TaskId> stack;
+  auto choose = [&](TaskId t) {
+    if (!chosen[t]) {
+      chosen[t] = 1;
+      stack.push_back(t);
+    }
+  };
+  for (const std::string& target : targets) {
+    if (auto it = by_name.find(target); it != by_name.end()) {
+      choose(it->second);
+      continue;
+    }
+    if (auto it = by_base.find(target); it != by_base.end()) {
+      for (TaskId t : it->second) choose(t);
+      continue;
+    }
+    std::filesystem::path path(target);
+    if (path.is_relative()) path = std::filesystem::path(cwd) / path;
+    std::string normal = path.lexically_normal().string();
+    if (auto it = by_output.find(normal); it != by_output.end()) {
+      choose(it->second);
+      continue;
+    }
+    errors.push_back(detail::unknown_target(p, target));
+  }
+  while (!stack.empty()) {
+    TaskId t = stack.back();
+    stack.pop_back();
+    for (TaskId d : dependencies(t)) choose(d);
+  }
+  std::vector<TaskId> out;
+  for (TaskId t : order_)
+    if (chosen[t]) out.push_back(t);
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,82 @@
+// Graph::to_dot, to_mermaid and to_json: the graph as text for `sluice graph`.
+// Edges point from a dependency to its dependent (the order things run in).
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sluice/graph.hpp"
+
+namespace sluice {
+
+namespace {
+
+std::string dot_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + '"';
+}
+
+// Mermaid labels are quoted; a quote inside becomes the entity #quot;.
+std::string mermaid_label(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += "#quot;";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+std::string Graph::to_dot(const Pipeline& p) const {
+  std::string out = "digraph " + dot_quote(p.name) + " {\n  rankdir=LR;\n";
+  for (TaskId t = 0; t < size(); ++t) out += "  " + dot_quote(p.tasks[t].name) + ";\n";
+  for (TaskId t = 0; t < size(); ++t)
+    for (TaskId d : dependencies(t))
+      out += "  " + dot_quote(p.tasks[d].name) + " -> " + dot_quote(p.tasks[t].name) + ";\n";
+  return out + "}\n";
+}
+
+std::string Graph::to_mermaid(const Pipeline& p) const {
+  // Task names may hold `[`, `=`, `.`: nodes get ids t0, t1, ... and labels.
+  std::string out = "flowchart LR\n";
+  for (TaskId t = 0; t < size(); ++t)
+    out += "  t" + std::to_string(t) + "[" + mermaid_label(p.tasks[t].name) + "]\n";
+  for (TaskId t = 0; t < size(); ++t)
+    for (TaskId d : dependencies(t))
+      out += "  t" + std::to_string(d) + " --> t" + std::to_string(t) + "\n";
+  return out;
+}
+
+std::string Graph::to_json(const Pipeline& p) const {
+  using nlohmann::json;
+  json tasks = json::array();
+  for (TaskId t = 0; t < size(); ++t) {
+    const Task& task = p.tasks[t];
+    json needs = json::array();
+    for (TaskId d : dependencies(t)) needs.push_back(p.tasks[d].name);
+    json matrix = json::object();
+    for (const auto& [k, v] : task.matrix) matrix[k] = v;
+    tasks.push_back({{"name", task.name},
+                     {"base", task.base.empty() ? task.name : task.base},
+                     {"description", task.description},
+                     {"needs", std::move(needs)},
+                     {"pool", task.pool.empty() ? json(nullptr) : json(task.pool)},
+                     {"matrix", std::move(matrix)},
+                     {"inputs", task.inputs},
+                     {"outputs", task.outputs}});
+  }
+  json order = json::array();
+  for (TaskId t : order_) order.push_back(p.tasks[t].name);
+  json doc = {{"name", p.name}, {"tasks", std::move(tasks)}, {"order", std::move(order)}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace sluice

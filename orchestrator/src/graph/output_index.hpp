@@ -1,0 +1,42 @@
+/// OutputIndex maps declared output paths to the task that declares them, to
+/// turn a task's `inputs` into implicit edges. Exact paths are a hash lookup;
+/// a glob is matched only against the outputs that share its literal prefix
+/// (a range of a sorted list, built on the first glob), so the common case
+/// stays linear. Also finds outputs declared by two tasks.
+/// Owned by one GraphBuilder or select call; refers into the Pipeline.
+#pragma once
+
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "sluice/diagnostic.hpp"
+#include "sluice/pipeline.hpp"
+
+namespace sluice::detail {
+
+class OutputIndex {
+ public:
+  explicit OutputIndex(const Pipeline& p);
+
+  /// Calls `fn(producer)` for every task declaring an output that `input`
+  /// names (exactly, or as a glob). A producer may be reported twice.
+  void for_each_producer(std::string_view input, const std::function<void(TaskId)>& fn) const;
+
+  /// The first output of `producer` that `input` names, or empty.
+  std::string_view matching_output(std::string_view input, TaskId producer) const;
+
+  /// `tasks.b.outputs[0]: output 'x' is also declared by task 'a'`, one per
+  /// second declaration; moved out once.
+  std::vector<Diagnostic> duplicates() { return std::move(duplicates_); }
+
+ private:
+  const Pipeline& p_;
+  std::unordered_map<std::string_view, TaskId> exact_;
+  mutable std::vector<std::pair<std::string_view, TaskId>> sorted_;  ///< built on first glob
+  std::vector<Diagnostic> duplicates_;
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,53 @@
+/// ExitWatcher: learns that one child exited, with its status and rusage.
+///
+/// Watches the child's pidfd with uv_poll; when it turns readable, reaps
+/// exactly that pid with wait4(pid, WNOHANG) — never waitpid(-1), which would
+/// steal libuv's children — and reports the exit code or signal with CPU time
+/// (user + system) and peak RSS. If someone else reaped the child (ECHILD),
+/// it still reports, with neither code nor signal, so nothing waits forever.
+/// Destroying a watcher before the exit leaves the child unreaped: the owner
+/// kills and reaps it (see Subprocess). Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "runtime/handle.hpp"
+#include "runtime/loop.hpp"
+#include "runtime/unique_fd.hpp"
+
+namespace sluice::detail {
+
+struct ExitStatus {
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  std::int64_t cpu_ms = 0;
+  std::int64_t max_rss_kb = 0;
+};
+
+/// Reaps `pid` if it has exited (WNOHANG unless `block`); nullopt while it runs.
+std::optional<ExitStatus> reap_child(int pid, bool block);
+
+class ExitWatcher {
+ public:
+  ExitWatcher(Loop& loop, int pid, UniqueFd pidfd, std::function<void(const ExitStatus&)> on_exit);
+  ExitWatcher(const ExitWatcher&) = delete;
+  ExitWatcher& operator=(const ExitWatcher&) = delete;
+  ~ExitWatcher();
+
+  int pid() const { return pid_; }
+  bool exited() const { return exited_; }
+
+ private:
+  static void on_poll(uv_poll_t* raw, int status, int events);
+  void check();
+
+  int pid_;
+  UniqueFd pidfd_;
+  UvHandle<uv_poll_t, ExitWatcher> poll_;
+  std::function<void(const ExitStatus&)> on_exit_;
+  bool exited_ = false;
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,228 @@
+#include "runtime/spawn.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace sluice::detail {
+namespace {
+
+enum class Stage : int { None, Group, DeathSignal, Rlimit, Chdir, Stdio, Exec };
+
+/// Shared with the child through CLONE_VM; everything is ready-made.
+struct ChildArgs {
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  char* const* candidates = nullptr;
+  const char* working_dir = nullptr;
+  int stdio[3] = {-1, -1, -1};
+  bool new_group = true;
+  bool set_nofile = false;
+  std::uint64_t nofile_soft = 0;
+  pid_t parent = 0;
+  // Written by the child.
+  volatile int stage = 0;
+  volatile int err = 0;
+};
+
+/// The kernel's sigaction layout (glibc's struct differs).
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  std::uint64_t mask;
+};
+
+struct KernelRlimit {
+  std::uint64_t cur;
+  std::uint64_t max;
+};
+
+constexpr std::size_t kChildStack = 64 * 1024;
+
+/// Runs in the vfork-style child: shares our memory and our thread's TLS,
+/// so it only makes raw system calls (no malloc, no locks, no sanitizer
+/// interceptors) and never returns into our frames.
+__attribute__((no_sanitize("address", "undefined", "thread"), noinline, noreturn))
+void child_fail(ChildArgs* a, Stage stage) {
+  a->err = errno;
+  a->stage = static_cast<int>(stage);
+  for (;;) syscall(SYS_exit_group, 127);
+}
+
+__attribute__((no_sanitize("address", "undefined", "thread"), noinline))
+int child_main(void* raw) {
+  auto* a = static_cast<ChildArgs*>(raw);
+  if (a->new_group && syscall(SYS_setpgid, 0, 0) != 0) child_fail(a, Stage::Group);
+  if (syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) child_fail(a, Stage::DeathSignal);
+  // The parent may have died before the line above: then nobody would kill us.
+  if (syscall(SYS_getppid) != a->parent) syscall(SYS_exit_group, 127);
+  KernelSigaction dfl{};
+  dfl.handler = SIG_DFL;
+  for (int sig = 1; sig < 65; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(std::uint64_t));
+  }
+  if (a->set_nofile) {
+    KernelRlimit lim{};
+    if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, nullptr, &lim) == 0) {
+      lim.cur = a->nofile_soft < lim.max ? a->nofile_soft : lim.max;
+      if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &lim, nullptr) != 0) child_fail(a, Stage::Rlimit);
+    }
+  }
+  if (a->working_dir && syscall(SYS_chdir, a->working_dir) != 0) child_fail(a, Stage::Chdir);
+  for (int slot = 0; slot < 3; ++slot) {
+    int src = a->stdio[slot];
+    long rc = src == slot ? syscall(SYS_fcntl, slot, F_SETFD, 0) : syscall(SYS_dup3, src, slot, 0);
+    if (rc < 0) child_fail(a, Stage::Stdio);
+  }
+  syscall(SYS_close_range, 3u, ~0u, 0u);
+  std::uint64_t none = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
+  bool denied = false;
+  int last = ENOENT;
+  for (char* const* c = a->candidates; *c; ++c) {
+    syscall(SYS_execve, *c, a->argv, a->envp);
+    last = errno;
+    if (last == EACCES) {
+      denied = true;
+    } else if (last != ENOENT && last != ENOTDIR && last != ESTALE) {
+      break;
+    }
+  }
+  errno = (last == ENOENT || last == ENOTDIR || last == ESTALE) && denied ? EACCES : last;
+  child_fail(a, Stage::Exec);
+  return 127;
+}
+
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string describe(Stage stage, int err, const SpawnRequest& req) {
+  const std::string& name = req.argv.empty() ? std::string() : req.argv[0];
+  switch (stage) {
+    case Stage::Chdir:
+      if (err == ENOENT) return "working directory does not exist: " + req.working_dir;
+      if (err == ENOTDIR) return "working directory is not a directory: " + req.working_dir;
+      return "cannot enter working directory " + req.working_dir + ": " + std::strerror(err);
+    case Stage::Exec:
+      if (err == ENOENT)
+        return name.find('/') == std::string::npos ? "command not found: " + name
+                                                   : "no such file: " + name;
+      if (err == EACCES) return "permission denied: " + name;
+      if (err == ENOEXEC) return "exec format error: " + name;
+      return "spawn " + quoted(name) + ": " + std::strerror(err);
+    case Stage::Group:
+      return "spawn " + quoted(name) + ": setpgid: " + std::strerror(err);
+    case Stage::DeathSignal:
+      return "spawn " + quoted(name) + ": prctl(PR_SET_PDEATHSIG): " + std::strerror(err);
+    case Stage::Rlimit:
+      return "spawn " + quoted(name) + ": setrlimit(RLIMIT_NOFILE): " + std::strerror(err);
+    case Stage::Stdio:
+      return "spawn " + quoted(name) + ": dup2: " + std::strerror(err);
+    case Stage::None:
+      break;
+  }
+  return "spawn " + quoted(name) + ": " + std::strerror(err);
+}
+
+}  // namespace
+
+std::vector<std::string> exec_candidates(const std::string& name,
+                                         const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) return {name};
+  std::string path = "/usr/local/bin:/usr/bin:/bin";
+  for (const auto& entry : env)
+    if (entry.compare(0, 5, "PATH=") == 0) path = entry.substr(5);
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t colon = path.find(':', start);
+    std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    out.push_back(dir.empty() ? name : dir + (dir.back() == '/' ? "" : "/") + name);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return out;
+}
+
+SpawnResult spawn_child(const SpawnRequest& req) {
+  if (req.argv.empty() || req.argv[0].empty()) return SpawnError{EINVAL, "spawn: empty command"};
+  std::vector<std::string> candidates = exec_candidates(req.argv[0], req.env);
+  std::vector<char*> argv = c_strings(req.argv);
+  std::vector<char*> envp = c_strings(req.env);
+  std::vector<char*> cands = c_strings(candidates);
+
+  // The child's stdio sources must not sit in slots 0-2 that an earlier dup2
+  // would overwrite; move such fds up first (an fd in its own slot is inherited).
+  UniqueFd dev_null;
+  UniqueFd moved[3];
+  ChildArgs args;
+  for (int slot = 0; slot < 3; ++slot) {
+    int fd = req.stdio[slot];
+    if (fd < 0) {
+      if (!dev_null.valid()) {
+        dev_null.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+        if (!dev_null.valid()) return SpawnError{errno, std::string("open /dev/null: ") + std::strerror(errno)};
+      }
+      fd = dev_null.get();
+    }
+    if (fd < 3 && fd != slot) {
+      moved[slot].reset(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+      if (!moved[slot].valid()) return SpawnError{errno, std::string("dup: ") + std::strerror(errno)};
+      fd = moved[slot].get();
+    }
+    args.stdio[slot] = fd;
+  }
+  args.argv = argv.data();
+  args.envp = envp.data();
+  args.candidates = cands.data();
+  args.working_dir = req.working_dir.empty() ? nullptr : req.working_dir.c_str();
+  args.new_group = req.new_process_group;
+  args.set_nofile = req.nofile_soft_limit.has_value();
+  args.nofile_soft = req.nofile_soft_limit.value_or(0);
+  args.parent = ::getpid();
+
+  std::unique_ptr<char[]> stack(new char[kChildStack]);
+  char* stack_top = stack.get() + kChildStack;
+  stack_top -= reinterpret_cast<std::uintptr_t>(stack_top) % 64;
+
+  // With every signal blocked no handler of ours can run on the child's
+  // borrowed memory before it resets the dispositions.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int pidfd = -1;
+  pid_t pid = ::clone(&child_main, stack_top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args,
+                      &pidfd);
+  int clone_err = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0)
+    return SpawnError{clone_err, "spawn " + quoted(req.argv[0]) + ": clone: " + std::strerror(clone_err)};
+  UniqueFd pidfd_owner(pidfd);
+  if (args.stage != static_cast<int>(Stage::None)) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return SpawnError{args.err, describe(static_cast<Stage>(args.stage), args.err, req)};
+  }
+  return SpawnedChild{pid, std::move(pidfd_owner)};
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,151 @@
+#include "runtime/subprocess.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace sluice::detail {
+
+Subprocess::Subprocess(Loop& loop, ProcessSupervisor& supervisor, ReadBuffer& buffer,
+                       Callbacks callbacks)
+    : loop_(loop),
+      supervisor_(supervisor),
+      buffer_(buffer),
+      callbacks_(std::move(callbacks)),
+      drain_timer_(loop) {}
+
+Subprocess::~Subprocess() {
+  if (!started_ || finished_) return;
+  drain_timer_.stop();
+  if (!exited_) {
+    signal_group(SIGKILL);
+    watcher_.reset();
+    reap_child(pid_, true);
+    supervisor_.child_reaped(pid_);
+  }
+  supervisor_.sweep(pgid_, token_);
+}
+
+std::optional<SpawnError> Subprocess::start(SubprocessOptions options) {
+  options_ = std::move(options);
+  token_ = supervisor_.new_token();
+  options_.spawn.env.push_back(std::string(ProcessSupervisor::kTokenVariable) + "=" + token_);
+
+  UniqueFd read_end[2], write_end[2];
+  if (options_.capture) {
+    for (int i = 0; i < 2; ++i) {
+      int fds[2];
+      if (::pipe2(fds, O_CLOEXEC) != 0)
+        return SpawnError{errno, std::string("pipe: ") + std::strerror(errno)};
+      read_end[i].reset(fds[0]);
+      write_end[i].reset(fds[1]);
+    }
+    options_.spawn.stdio[1] = write_end[0].get();
+    options_.spawn.stdio[2] = write_end[1].get();
+  }
+  SpawnResult result = spawn_child(options_.spawn);
+  if (auto* error = std::get_if<SpawnError>(&result)) return std::move(*error);
+  auto& child = std::get<SpawnedChild>(result);
+  // Our copies of the write ends must go, or EOF never comes.
+  write_end[0].reset();
+  write_end[1].reset();
+
+  started_ = true;
+  pid_ = child.pid;
+  pgid_ = options_.spawn.new_process_group ? child.pid : 0;
+  supervisor_.child_started(pid_);
+  watcher_ = std::make_unique<ExitWatcher>(loop_, pid_, std::move(child.pidfd),
+                                           [this](const ExitStatus& s) { on_exit(s); });
+  if (options_.capture) {
+    auto reader = [this](OutputStream stream, UniqueFd& fd) {
+      return std::make_unique<PipeReader>(
+          loop_, fd.release(), buffer_,
+          [this, stream](std::string_view chunk) {
+            if (callbacks_.on_output) callbacks_.on_output(stream, chunk);
+          },
+          [this, stream](int) { on_stream_end(stream); });
+    };
+    out_ = reader(OutputStream::Stdout, read_end[0]);
+    err_ = reader(OutputStream::Stderr, read_end[1]);
+    if (!paused_) {
+      out_->start();
+      err_->start();
+    }
+  }
+  return std::nullopt;
+}
+
+void Subprocess::signal_group(int sig) {
+  if (pgid_ > 0)
+    ::kill(-pgid_, sig);
+  else if (!exited_)
+    ::kill(pid_, sig);
+}
+
+void Subprocess::terminate() {
+  if (!started_ || finished_) return;
+  signal_group(SIGTERM);
+  signal_group(SIGCONT);
+}
+
+void Subprocess::kill() {
+  if (!started_ || finished_) return;
+  signal_group(SIGKILL);
+}
+
+void Subprocess::pause_reading() {
+  paused_ = true;
+  if (out_) out_->stop();
+  if (err_) err_->stop();
+}
+
+void Subprocess::resume_reading() {
+  paused_ = false;
+  if (out_) out_->start();
+  if (err_) err_->start();
+}
+
+void Subprocess::on_exit(const ExitStatus& status) {
+  status_ = status;
+  exited_ = true;
+  supervisor_.child_reaped(pid_);
+  bool open = (out_ && !out_->ended()) || (err_ && !err_->ended());
+  if (open)
+    drain_timer_.start(options_.drain_grace, [this] { on_drain_grace(); });
+  maybe_finish();
+}
+
+void Subprocess::on_stream_end(OutputStream) { maybe_finish(); }
+
+void Subprocess::on_drain_grace() {
+  // Whoever still holds the pipes would outlive the task: kill them now, so
+  // EOF follows right after the data they wrote.
+  supervisor_.sweep(pgid_, token_);
+  draining_to_cap_ = true;
+  drain_timer_.start(options_.drain_cap, [this] { on_drain_cap(); });
+}
+
+void Subprocess::on_drain_cap() {
+  if (paused_) {
+    drain_timer_.start(options_.drain_cap, [this] { on_drain_cap(); });
+    return;
+  }
+  if (out_) out_->close();
+  if (err_) err_->close();
+  maybe_finish();
+}
+
+void Subprocess::maybe_finish() {
+  if (finished_ || !exited_) return;
+  if ((out_ && !out_->ended()) || (err_ && !err_->ended())) return;
+  finished_ = true;
+  drain_timer_.stop();
+  supervisor_.sweep(pgid_, token_);
+  auto fn = std::move(callbacks_.on_finished);
+  if (fn) fn(status_);  // may destroy this object
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,475 @@
+/// See scheduler.hpp for the policy and the decisions taken where SPEC §2 is
+/// silent. Every entry point ends by starting what can start (pump) and
+/// checking whether the run is over (maybe_done).
+#include "scheduler/scheduler.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <random>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+namespace sluice::detail {
+namespace {
+
+std::int64_t ms_between(Timers::TimePoint from, Timers::TimePoint to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+
+UnitRandom default_random() {
+  std::mt19937_64 engine{std::random_device{}()};
+  return [engine]() mutable { return std::uniform_real_distribution<double>(0.0, 1.0)(engine); };
+}
+
+void count_status(RunFinished& summary, TaskStatus status) {
+  switch (status) {
+    case TaskStatus::Succeeded: ++summary.succeeded; break;
+    case TaskStatus::Failed: ++summary.failed; break;
+    case TaskStatus::TimedOut: ++summary.timed_out; break;
+    case TaskStatus::Cancelled: ++summary.cancelled; break;
+    case TaskStatus::Skipped: ++summary.skipped; break;
+    case TaskStatus::UpToDate: ++summary.up_to_date; break;
+  }
+}
+
+}  // namespace
+
+Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<TaskId> selected,
+                     SchedulerOptions options, TaskRunner& runner, Timers& timers,
+                     EventSink on_event)
+    : pipeline_(pipeline),
+      graph_(graph),
+      options_(std::move(options)),
+      runner_(runner),
+      timers_(timers),
+      on_event_(std::move(on_event)) {
+  if (!options_.random) options_.random = default_random();
+  if (options_.max_parallel > 0) {
+    max_parallel_ = options_.max_parallel;
+  } else if (pipeline_.max_parallel > 0) {
+    max_parallel_ = pipeline_.max_parallel;
+  } else {
+    max_parallel_ = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  free_slots_ = max_parallel_;
+
+  std::unordered_map<std::string_view, int> pool_index;
+  for (const Pool& p : pipeline_.pools) {
+    pool_index.emplace(p.name, static_cast<int>(pools_.size()));
+    pools_.emplace_back(p.size, p.rate_per_second);
+  }
+  interactive_pool_ = static_cast<int>(pools_.size());
+  pools_.emplace_back(1, 0.0);
+  rate_timers_.resize(pools_.size());
+
+  tasks_.resize(pipeline_.tasks.size());
+  selected_.reserve(selected.size());
+  for (TaskId t : selected) {
+    if (t >= tasks_.size() || tasks_[t].state != State::Unselected) continue;
+    const Task& task = pipeline_.tasks[t];
+    TaskState& s = tasks_[t];
+    s.state = State::Waiting;
+    s.always = task.always;
+    s.weight = std::clamp(task.resources.cpus, 1, max_parallel_);
+    if (!task.pool.empty()) {
+      auto it = pool_index.find(task.pool);
+      if (it != pool_index.end()) s.pool = it->second;
+    }
+    selected_.push_back(t);
+  }
+  for (TaskId t : selected_)
+    for (TaskId d : graph_.dependencies(t))
+      if (tasks_[d].state != State::Unselected) ++tasks_[t].remaining;
+  unfinished_ = selected_.size();
+}
+
+Scheduler::~Scheduler() {
+  for (TaskState& s : tasks_) {
+    cancel_timer(s.timeout_timer);
+    cancel_timer(s.kill_timer);
+    cancel_timer(s.retry_timer);
+  }
+  for (auto& id : rate_timers_) cancel_timer(id);
+}
+
+void Scheduler::start() {
+  if (started_) return;
+  started_ = true;
+  run_start_ = timers_.now();
+  emit(RunStarted{Clock::now(), pipeline_.name, selected_.size()});
+  for (TaskId t : selected_)
+    if (tasks_[t].remaining == 0 && tasks_[t].state == State::Waiting) become_ready(t);
+  // An interrupt that came before start() takes effect now, after RunStarted.
+  if (signal_) begin_cancel();
+  pump();
+  maybe_done();
+}
+
+void Scheduler::on_task_started(TaskId task, int pid) {
+  if (task >= tasks_.size()) return;
+  TaskState& s = tasks_[task];
+  if (s.state != State::Running || s.started_reported) return;
+  emit_started(task, pid);
+}
+
+void Scheduler::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
+  if (task >= tasks_.size() || tasks_[task].state != State::Running) return;
+  TaskState& s = tasks_[task];
+  const Task& spec = pipeline_.tasks[task];
+  cancel_timer(s.timeout_timer);
+  cancel_timer(s.kill_timer);
+  release_slots(task);
+  if (!s.started_reported && !outcome.skipped_by_if) emit_started(task, 0);
+  s.cpu_ms += outcome.cpu_ms;
+  s.max_rss_kb = std::max(s.max_rss_kb, outcome.max_rss_kb);
+  s.last = outcome;
+
+  if (outcome.skipped_by_if) {
+    finish(task, TaskStatus::Skipped, SkipReason::If, false);
+  } else if (outcome.succeeded()) {
+    finish(task, TaskStatus::Succeeded, SkipReason::None, false);
+  } else {
+    const bool cancelled = (s.cancel_requested || killing_) && !s.timed_out;
+    if (!cancelled && may_retry(s) && should_retry(spec.retry, outcome, s.timed_out, s.attempts)) {
+      schedule_retry(task, outcome);
+    } else if (cancelled) {
+      finish(task, TaskStatus::Cancelled, SkipReason::None, false);
+    } else {
+      const TaskStatus status = s.timed_out ? TaskStatus::TimedOut : TaskStatus::Failed;
+      const bool ignored = spec.continue_on_error;
+      if (!ignored) {
+        failed_ = true;
+        // Set before finish() releases the dependents, so that in fail-fast
+        // they are `cancelled` like every other task that never started.
+        if (!options_.keep_going) cancelling_ = true;
+      }
+      finish(task, status, SkipReason::None, ignored);
+      if (!ignored && !options_.keep_going) begin_cancel();
+    }
+  }
+  if (s.pool >= 0) wake_pool(s.pool);
+  if (spec.interactive) wake_pool(interactive_pool_);
+  pump();
+  maybe_done();
+}
+
+void Scheduler::interrupt(int signo) {
+  if (done_) return;
+  if (!signal_) {
+    signal_ = signo;
+    if (!started_) return;  // start() applies it
+    begin_cancel();
+    pump();
+    maybe_done();
+    return;
+  }
+  if (signo == SIGINT && !killing_ && started_) {
+    kill_all();
+    maybe_done();
+  }
+}
+
+void Scheduler::make_ready(TaskId t) {
+  tasks_[t].state = State::Ready;
+  ready_.push(t, pipeline_.tasks[t].priority);
+}
+
+void Scheduler::become_ready(TaskId t) {
+  if (options_.is_up_to_date && options_.is_up_to_date(t)) {
+    finish(t, TaskStatus::UpToDate, SkipReason::None, false);
+  } else {
+    make_ready(t);
+  }
+}
+
+void Scheduler::pump() {
+  if (pumping_ || killing_ || !started_) return;
+  pumping_ = true;
+  while (!ready_.empty()) {
+    const TaskId t = ready_.top();
+    const TaskState& s = tasks_[t];
+    if (s.state != State::Ready) {  // finished (cancelled) while queued
+      ready_.pop();
+      continue;
+    }
+    PoolLimit::Block why = PoolLimit::Block::None;
+    const int pool = blocking_pool(t, why);
+    if (pool >= 0) {
+      ready_.pop();
+      pools_[pool].waiting().push(t, pipeline_.tasks[t].priority);
+      if (why == PoolLimit::Block::Rate) arm_rate_timer(pool);
+      continue;
+    }
+    if (s.weight > free_slots_) break;  // strict order: see scheduler.hpp
+    ready_.pop();
+    start_task(t);
+  }
+  pumping_ = false;
+}
+
+int Scheduler::blocking_pool(TaskId t, PoolLimit::Block& why) const {
+  const auto now = timers_.now();
+  const int pool = tasks_[t].pool;
+  if (pool >= 0) {
+    why = pools_[pool].blocked(now);
+    if (why != PoolLimit::Block::None) return pool;
+  }
+  if (pipeline_.tasks[t].interactive) {
+    why = pools_[interactive_pool_].blocked(now);
+    if (why != PoolLimit::Block::None) return interactive_pool_;
+  }
+  why = PoolLimit::Block::None;
+  return -1;
+}
+
+/// Moves the best task waiting for `pool` back to the ready queue when the
+/// pool would admit it now. One at a time: each start, finish or rate tick of
+/// the pool calls this again.
+void Scheduler::wake_pool(int pool) {
+  PoolLimit& p = pools_[pool];
+  ReadyQueue& waiting = p.waiting();
+  while (!waiting.empty() && tasks_[waiting.top()].state != State::Ready) waiting.pop();
+  if (waiting.empty()) return;
+  switch (p.blocked(timers_.now())) {
+    case PoolLimit::Block::Size: return;
+    case PoolLimit::Block::Rate: arm_rate_timer(pool); return;
+    case PoolLimit::Block::None: break;
+  }
+  const TaskId t = waiting.top();
+  waiting.pop();
+  ready_.push(t, pipeline_.tasks[t].priority);
+}
+
+void Scheduler::arm_rate_timer(int pool) {
+  if (rate_timers_[pool]) return;
+  const auto wait = pools_[pool].next_start() - timers_.now();
+  // Rounded up: waking before the spacing has passed would only re-arm.
+  const auto delay = std::max(std::chrono::ceil<Duration>(wait), Duration(1));
+  rate_timers_[pool] = timers_.after(delay, [this, pool] {
+    rate_timers_[pool].reset();
+    wake_pool(pool);
+    pump();
+    maybe_done();
+  });
+}
+
+void Scheduler::start_task(TaskId t) {
+  TaskState& s = tasks_[t];
+  const Task& spec = pipeline_.tasks[t];
+  const auto now = timers_.now();
+  s.state = State::Running;
+  ++s.attempts;
+  if (s.attempts == 1) s.first_start = now;
+  s.cancel_requested = false;
+  s.timed_out = false;
+  s.started_reported = false;
+  free_slots_ -= s.weight;
+  ++running_count_;
+  if (s.pool >= 0) pools_[s.pool].started(now);
+  if (spec.interactive) pools_[interactive_pool_].started(now);
+  if (spec.timeout) {
+    const int attempt = s.attempts;
+    s.timeout_timer = timers_.after(*spec.timeout, [this, t, attempt] {
+      tasks_[t].timeout_timer.reset();
+      on_timeout(t, attempt);
+    });
+  }
+  runner_.start(t, s.attempts);
+  // The pool may admit another waiter now, or only after its rate spacing.
+  if (s.pool >= 0) wake_pool(s.pool);
+}
+
+void Scheduler::emit_started(TaskId t, int pid) {
+  TaskState& s = tasks_[t];
+  s.started_reported = true;
+  emit(TaskStarted{Clock::now(), t, pipeline_.tasks[t].name, s.attempts, pid});
+}
+
+void Scheduler::terminate_task(TaskId t) {
+  TaskState& s = tasks_[t];
+  if (s.kill_timer) return;  // already terminating: TERM was sent, KILL is due
+  runner_.terminate(t);
+  const int attempt = s.attempts;
+  s.kill_timer = timers_.after(pipeline_.tasks[t].grace, [this, t, attempt] {
+    TaskState& st = tasks_[t];
+    st.kill_timer.reset();
+    if (st.state == State::Running && st.attempts == attempt) runner_.kill(t);
+  });
+}
+
+void Scheduler::on_timeout(TaskId t, int attempt) {
+  TaskState& s = tasks_[t];
+  if (s.state != State::Running || s.attempts != attempt) return;
+  s.timed_out = true;
+  terminate_task(t);
+}
+
+bool Scheduler::may_retry(const TaskState& s) const {
+  if (killing_) return false;
+  return !cancelling_ || s.always;
+}
+
+void Scheduler::schedule_retry(TaskId t, const AttemptOutcome& outcome) {
+  TaskState& s = tasks_[t];
+  const Task& spec = pipeline_.tasks[t];
+  const Duration delay = retry_delay(spec.retry, s.attempts, options_.random);
+  s.state = State::RetryWait;
+  emit(TaskRetrying{Clock::now(), t, spec.name, s.attempts + 1, delay.count(),
+                    failure_reason(outcome, s.timed_out)});
+  s.retry_timer = timers_.after(delay, [this, t] {
+    TaskState& st = tasks_[t];
+    st.retry_timer.reset();
+    if (st.state != State::RetryWait) return;
+    make_ready(t);
+    pump();
+    maybe_done();
+  });
+}
+
+void Scheduler::release_slots(TaskId t) {
+  TaskState& s = tasks_[t];
+  free_slots_ += s.weight;
+  --running_count_;
+  if (s.pool >= 0) pools_[s.pool].finished();
+  if (pipeline_.tasks[t].interactive) pools_[interactive_pool_].finished();
+}
+
+void Scheduler::cancel_timer(std::optional<Timers::TimerId>& id) {
+  if (!id) return;
+  timers_.cancel(*id);
+  id.reset();
+}
+
+void Scheduler::finish(TaskId t, TaskStatus status, SkipReason reason, bool ignored) {
+  TaskState& s = tasks_[t];
+  cancel_timer(s.retry_timer);
+  s.state = State::Finished;
+  --unfinished_;
+  TaskFinished ev;
+  ev.ts = Clock::now();
+  ev.task = t;
+  ev.name = pipeline_.tasks[t].name;
+  ev.status = status;
+  ev.reason = reason;
+  ev.attempts = s.attempts;
+  ev.ignored = ignored;
+  if (s.attempts > 0) {
+    ev.exit_code = s.last.exit_code;
+    ev.signal = s.last.signal;
+    ev.error = s.last.error;
+    ev.duration_ms = ms_between(s.first_start, timers_.now());
+    ev.cpu_ms = s.cpu_ms;
+    ev.max_rss_kb = s.max_rss_kb;
+  }
+  count_status(summary_, status);
+  emit(ev);
+  const bool satisfied = status == TaskStatus::Succeeded || status == TaskStatus::UpToDate ||
+                         (status == TaskStatus::Skipped && reason == SkipReason::If) || ignored;
+  release_dependents(t, satisfied);
+}
+
+/// Iterative on purpose: skipping a 100,000-task chain must not recurse.
+void Scheduler::release_dependents(TaskId t, bool satisfied) {
+  release_queue_.emplace_back(t, satisfied);
+  if (releasing_) return;
+  releasing_ = true;
+  while (!release_queue_.empty()) {
+    const auto [u, ok] = release_queue_.back();
+    release_queue_.pop_back();
+    for (TaskId d : graph_.dependents(u)) {
+      TaskState& ds = tasks_[d];
+      if (ds.state == State::Unselected) continue;
+      if (ds.remaining > 0) --ds.remaining;
+      if (!ok) ds.dep_failed = true;
+      settle_dependent(d);
+    }
+  }
+  releasing_ = false;
+}
+
+/// Decides what a waiting task becomes once one of its dependencies is done:
+/// still waiting, ready, skipped (dependency_failed) or cancelled.
+void Scheduler::settle_dependent(TaskId d) {
+  TaskState& s = tasks_[d];
+  if (s.state != State::Waiting) return;
+  if (killing_) {
+    finish(d, TaskStatus::Cancelled, SkipReason::None, false);
+  } else if (s.always) {
+    if (s.remaining == 0) become_ready(d);
+  } else if (cancelling_) {
+    finish(d, TaskStatus::Cancelled, SkipReason::None, false);
+  } else if (s.dep_failed) {
+    finish(d, TaskStatus::Skipped, SkipReason::DependencyFailed, false);
+  } else if (s.remaining == 0) {
+    become_ready(d);
+  }
+}
+
+/// Fail-fast or interrupt: TERM (then KILL after grace) to every running task
+/// but `always` ones, and `cancelled` for every task that has not started and
+/// is not `always`. Runs its walk once per run.
+void Scheduler::begin_cancel() {
+  cancelling_ = true;
+  if (swept_) return;
+  swept_ = true;
+  for (TaskId t : selected_) {
+    TaskState& s = tasks_[t];
+    if (s.always) continue;
+    switch (s.state) {
+      case State::Running:
+        s.cancel_requested = true;
+        terminate_task(t);
+        break;
+      case State::Waiting:
+      case State::Ready:
+      case State::RetryWait:
+        finish(t, TaskStatus::Cancelled, SkipReason::None, false);
+        break;
+      case State::Unselected:
+      case State::Finished:
+        break;
+    }
+  }
+}
+
+/// Second SIGINT: KILL every running task, `always` ones too, and cancel all
+/// that has not started. Nothing starts any more.
+void Scheduler::kill_all() {
+  killing_ = true;
+  cancelling_ = true;
+  swept_ = true;
+  for (TaskId t : selected_) {
+    TaskState& s = tasks_[t];
+    switch (s.state) {
+      case State::Running:
+        s.cancel_requested = true;
+        cancel_timer(s.kill_timer);
+        cancel_timer(s.timeout_timer);
+        runner_.kill(t);
+        break;
+      case State::Waiting:
+      case State::Ready:
+      case State::RetryWait:
+        finish(t, TaskStatus::Cancelled, SkipReason::None, false);
+        break;
+      case State::Unselected:
+      case State::Finished:
+        break;
+    }
+  }
+}
+
+void Scheduler::maybe_done() {
+  if (done_ || !started_ || unfinished_ > 0) return;
+  for (auto& id : rate_timers_) cancel_timer(id);
+  done_ = true;
+  summary_.ts = Clock::now();
+  summary_.status = signal_ ? RunStatus::Interrupted
+                    : failed_ ? RunStatus::Failed
+                              : RunStatus::Succeeded;
+  summary_.duration_ms = ms_between(run_start_, timers_.now());
+  emit(summary_);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,185 @@
+/// Scheduler: the policy of one run (SPEC §2). It decides which selected task
+/// starts when (dependencies, priority, file order, `max_parallel` slots,
+/// pools, the one-at-a-time interactive pool), when an attempt is retried,
+/// timed out or cancelled, and emits every run event except TaskOutput.
+/// It does no work itself: a TaskRunner starts and signals tasks and reports
+/// back through on_task_started / on_task_finished; time comes from Timers.
+/// Tests drive both by hand.
+///
+/// Owned by the run (the engine); every method is called on the loop thread,
+/// and runner and timer callbacks must come on that thread too. The Pipeline,
+/// Graph, runner and timers must outlive it.
+///
+/// Cost: O(tasks + edges) for the whole run, plus O(log n) per start (a ready
+/// heap and remaining-dependency counters; nothing rescans all tasks per
+/// event). Cancelling the run walks the unfinished tasks once.
+///
+/// Decisions where SPEC §2 is silent:
+/// - `resources.cpus` above max_parallel is clamped to max_parallel, so the
+///   task can still run (alone).
+/// - Slots are strict priority order: when the best ready task needs more free
+///   slots than there are, nothing behind it starts (no backfilling), so a
+///   wide task is not starved by narrow ones. A task blocked by its pool steps
+///   aside into that pool's queue and does not block others.
+/// - A task cancelled while running that still exits 0 is `succeeded`.
+/// - A non-always task waiting for a retry when the run is cancelled is
+///   `cancelled` (with its attempts and last outcome).
+/// - Only a second SIGINT escalates to killing everything; a repeated SIGTERM
+///   or SIGHUP changes nothing.
+/// - Every attempt gets one TaskStarted: the runner reports it through
+///   on_task_started (pid 0 for tasks without a process); an attempt that
+///   finishes without it (a spawn failure) gets one with pid 0 first, except
+///   an attempt skipped by its `if`.
+///
+/// Roadmap hooks: a task's dependents are released by release_dependents(),
+/// kept apart from finishing, so a service can release them when it becomes
+/// ready and finish later; stream edges will start groups through start_task().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "executors/task_runner.hpp"
+#include "scheduler/pool_limit.hpp"
+#include "scheduler/ready_queue.hpp"
+#include "scheduler/retry_backoff.hpp"
+#include "sluice/events.hpp"
+#include "sluice/graph.hpp"
+#include "sluice/pipeline.hpp"
+
+namespace sluice::detail {
+
+struct SchedulerOptions {
+  /// Slots for running tasks; 0 = the pipeline's max_parallel, and when that
+  /// is 0 too, the number of CPUs.
+  int max_parallel = 0;
+  bool keep_going = false;
+  /// Jitter source, uniform in [0, 1]; empty = a seeded std::mt19937_64.
+  UnitRandom random;
+  /// Asked once per task, when its dependencies are done and it would become
+  /// ready (so a dependency that just ran is already finished): true makes it
+  /// `up_to_date` without taking a slot. Empty = never (as `-B` wants).
+  std::function<bool(TaskId)> is_up_to_date;
+};
+
+using EventSink = std::function<void(const Event&)>;
+
+class Scheduler {
+ public:
+  /// `selected`: the tasks to run, dependencies first (Graph::select's
+  /// order); dependencies outside it are taken as satisfied.
+  Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<TaskId> selected,
+            SchedulerOptions options, TaskRunner& runner, Timers& timers, EventSink on_event);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  /// Emits RunStarted and starts what can start. Call once.
+  void start();
+  /// The runner started the current attempt of `task`; `pid` 0 = no process.
+  void on_task_started(TaskId task, int pid);
+  /// The current attempt of `task` is over and none of its processes is left.
+  void on_task_finished(TaskId task, const AttemptOutcome& outcome);
+  /// SIGINT, SIGTERM or SIGHUP arrived: cancel the run (running tasks get
+  /// TERM, then KILL after their grace; `always` tasks still run). A second
+  /// SIGINT kills everything at once, `always` tasks too.
+  void interrupt(int signo);
+
+  /// RunFinished has been emitted: no task runs and no timer of ours is left.
+  bool done() const { return done_; }
+  RunStatus result() const { return summary_.status; }
+  /// The RunFinished event, complete once done().
+  const RunFinished& summary() const { return summary_; }
+  /// The first signal passed to interrupt(), if any (for exit code 128+n).
+  std::optional<int> interrupt_signal() const { return signal_; }
+  int max_parallel() const { return max_parallel_; }
+  int running() const { return running_count_; }
+
+ private:
+  enum class State : std::uint8_t { Unselected, Waiting, Ready, Running, RetryWait, Finished };
+  struct TaskState {
+    State state = State::Unselected;
+    bool always = false;
+    bool dep_failed = false;       ///< a dependency finished without satisfying it
+    bool cancel_requested = false; ///< we sent TERM to the current attempt
+    bool timed_out = false;        ///< the current attempt hit its timeout
+    bool started_reported = false; ///< TaskStarted emitted for the current attempt
+    int weight = 1;                ///< slots taken
+    int pool = -1;                 ///< index into pools_, or -1
+    std::uint32_t remaining = 0;   ///< selected dependencies not finished yet
+    int attempts = 0;
+    Timers::TimePoint first_start{};
+    std::int64_t cpu_ms = 0;
+    std::int64_t max_rss_kb = 0;
+    AttemptOutcome last;
+    std::optional<Timers::TimerId> timeout_timer;
+    std::optional<Timers::TimerId> kill_timer;
+    std::optional<Timers::TimerId> retry_timer;
+  };
+
+  void make_ready(TaskId t);
+  /// Dependencies done: up_to_date, or into the ready queue.
+  void become_ready(TaskId t);
+  void pump();
+  /// The first pool of `t` that blocks it now, or -1 (and Block::None).
+  int blocking_pool(TaskId t, PoolLimit::Block& why) const;
+  void wake_pool(int pool);
+  void start_task(TaskId t);
+  void emit_started(TaskId t, int pid);
+  void terminate_task(TaskId t);
+  void on_timeout(TaskId t, int attempt);
+  void schedule_retry(TaskId t, const AttemptOutcome& outcome);
+  void release_slots(TaskId t);
+  void cancel_timer(std::optional<Timers::TimerId>& id);
+  void arm_rate_timer(int pool);
+  bool may_retry(const TaskState& s) const;
+  /// Emits TaskFinished and releases dependents (transitively, no recursion).
+  void finish(TaskId t, TaskStatus status, SkipReason reason, bool ignored);
+  void release_dependents(TaskId t, bool satisfied);
+  void settle_dependent(TaskId d);
+  void begin_cancel();
+  void kill_all();
+  void maybe_done();
+  void emit(const Event& e) {
+    if (on_event_) on_event_(e);
+  }
+
+  const Pipeline& pipeline_;
+  const Graph& graph_;
+  std::vector<TaskId> selected_;
+  SchedulerOptions options_;
+  TaskRunner& runner_;
+  Timers& timers_;
+  EventSink on_event_;
+
+  std::vector<TaskState> tasks_;  ///< indexed by TaskId, whole pipeline
+  std::vector<PoolLimit> pools_;  ///< pipeline pools, then the interactive pool
+  int interactive_pool_ = -1;
+  ReadyQueue ready_;
+  /// Tasks finished whose dependents are still to be released (the
+  /// transitive skip/cancel walk without recursion).
+  std::vector<std::pair<TaskId, bool>> release_queue_;
+  bool releasing_ = false;
+  bool pumping_ = false;
+
+  int max_parallel_ = 1;
+  int free_slots_ = 1;
+  int running_count_ = 0;
+  std::size_t unfinished_ = 0;
+  std::vector<std::optional<Timers::TimerId>> rate_timers_;  ///< per pool
+
+  bool started_ = false;
+  bool cancelling_ = false;  ///< fail-fast or interrupt: nothing but `always` starts
+  bool swept_ = false;       ///< the unstarted tasks have been cancelled once
+  bool killing_ = false;     ///< second SIGINT: nothing starts, everything is killed
+  bool failed_ = false;
+  bool done_ = false;
+  std::optional<int> signal_;
+  Timers::TimePoint run_start_{};
+  RunFinished summary_;
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,56 @@
+#include "sinks/fd_output.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace sluice::detail {
+
+FdOutput::FdOutput(int fd, bool owns) : fd_(fd), owns_(owns), tty_(::isatty(fd) == 1) {}
+
+FdOutput::~FdOutput() {
+  if (owns_ && fd_ >= 0) ::close(fd_);
+}
+
+std::unique_ptr<FdOutput> FdOutput::open_file(const std::string& path, std::error_code& ec) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    ec = std::error_code(errno, std::generic_category());
+    return nullptr;
+  }
+  ec.clear();
+  return std::make_unique<FdOutput>(fd, true);
+}
+
+void FdOutput::write(std::string_view bytes) {
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0 && !error_) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n >= 0) {
+      p += n;
+      left -= static_cast<std::size_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // The fd is non-blocking (shared with a parent that set O_NONBLOCK):
+      // wait until it takes bytes again rather than spinning.
+      pollfd pfd{fd_, POLLOUT, 0};
+      while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+      }
+      continue;
+    }
+    error_ = std::error_code(errno, std::generic_category());
+  }
+}
+
+std::size_t FdOutput::columns() const {
+  winsize ws{};
+  if (tty_ && ::ioctl(fd_, TIOCGWINSZ, &ws) == 0) return ws.ws_col;
+  return 0;
+}
+
+}  // namespace sluice::detail

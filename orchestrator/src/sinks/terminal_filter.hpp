@@ -1,0 +1,29 @@
+/// Neutralises terminal control sequences in task output bound for a TTY,
+/// so a task cannot retitle the terminal, write the clipboard (OSC 52), move
+/// the cursor over sluice's status line or send device-control strings.
+/// Kept: SGR colours and styles (ESC [ params m), and every other byte.
+/// Dropped: OSC (ESC ]), DCS (ESC P), SOS/PM/APC (ESC X, ESC ^, ESC _) up to
+/// their terminator (BEL or ESC \\) or the end of the line, CSI sequences
+/// other than SGR, every other escape with its next byte, and the C1
+/// controls U+0080..U+009F (UTF-8 C2 80..C2 9F), which some terminals treat
+/// as 8-bit CSI/OSC.
+///
+/// Stateless per call, and the console calls it per whole line: a sequence
+/// cut across lines loses its ESC, so its rest shows as harmless text.
+/// Off a TTY the console does not filter: the bytes are the user's data.
+#pragma once
+
+#include <string_view>
+
+#include "sinks/byte_buffer.hpp"
+
+namespace sluice::detail {
+
+/// Appends `text` to `out` with control sequences removed.
+void append_neutralised(ByteBuffer& out, std::string_view text);
+
+/// False when append_neutralised would copy `text` unchanged for sure
+/// (no ESC and no 0xC2 byte): the fast path.
+bool needs_neutralising(std::string_view text);
+
+}  // namespace sluice::detail

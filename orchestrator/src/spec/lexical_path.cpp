@@ -1,0 +1,72 @@
+// Lexical path arithmetic (see lexical_path.hpp).
+#include "spec/lexical_path.hpp"
+
+#include <unistd.h>
+
+#include <vector>
+
+namespace sluice::detail {
+
+std::string normalize_path(std::string_view path) {
+  const bool absolute = !path.empty() && path.front() == '/';
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    if (part.empty() || part == ".") {
+      // nothing
+    } else if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+    } else {
+      parts.push_back(part);
+    }
+    i = j + 1;
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (k > 0) out += '/';
+    out += parts[k];
+  }
+  if (out.empty()) out = ".";
+  return out;
+}
+
+std::string join_path(std::string_view base, std::string_view path) {
+  if (!path.empty() && path.front() == '/') return normalize_path(path);
+  std::string joined(base);
+  joined += '/';
+  joined += path;
+  return normalize_path(joined);
+}
+
+std::string parent_dir(std::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+std::string file_stem(std::string_view path) {
+  size_t slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  size_t dot = name.rfind('.');
+  if (dot != std::string_view::npos && dot > 0) name = name.substr(0, dot);
+  return std::string(name);
+}
+
+std::string absolute_path(std::string_view path) {
+  if (!path.empty() && path.front() == '/') return normalize_path(path);
+  std::string cwd;
+  std::vector<char> buf(4096);
+  if (::getcwd(buf.data(), buf.size()) != nullptr) cwd = buf.data();
+  if (cwd.empty()) cwd = "/";
+  return join_path(cwd, path);
+}
+
+}  // namespace sluice::detail

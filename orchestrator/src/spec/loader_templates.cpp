@@ -1,0 +1,229 @@
+// Templates in pipeline text (SPEC §1.3): what the loader substitutes at load
+// time, what it keeps for run time, and how a `run:` script gets its values
+// through the environment (see loader.hpp for the column rules).
+#include <cstdlib>
+
+#include "spec/loader_impl.hpp"
+#include "spec/suggest.hpp"
+#include "spec/utf8.hpp"
+
+namespace sluice::detail {
+
+// ------------------------------------------------------------------ templates
+
+bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const TplCtx& ctx,
+                         Template& out) {
+  auto append_text = [&out](std::string_view s) {
+    if (!out.parts.empty() && out.parts.back().task.empty())
+      out.parts.back().text += s;
+    else
+      out.parts.push_back(Template::Part{std::string(s), {}, {}});
+  };
+  auto fail = [&](std::string message, std::string hint = {}) {
+    SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
+    error_at(ctx.unit, p.line, p.column, *ctx.path, std::move(message), std::move(hint));
+    return false;
+  };
+  std::string name = ref_text(ref);
+  const std::string* one = ref.path.size() == 1 ? &ref.path[0] : nullptr;
+  if (ref.scope == "vars") {
+    if (one != nullptr) {
+      if (ctx.in_vars && raw_vars_.count(*one) != 0 && var_state_[*one] != 2) {
+        resolve_var(*one);  // reports a cycle itself
+        if (var_state_[*one] != 2) return false;
+      }
+      auto it = vars_.find(*one);
+      if (it != vars_.end()) {
+        append_text(it->second);
+        return true;
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& v : var_order_) names.push_back("vars." + v);
+    std::vector<std::string_view> cands(names.begin(), names.end());
+    return fail("unknown reference '" + name + "'", did_you_mean(name, cands));
+  }
+  if (ref.scope == "matrix") {
+    if (ctx.matrix != nullptr && one != nullptr)
+      for (const auto& [k, v] : *ctx.matrix)
+        if (k == *one) {
+          append_text(v);
+          return true;
+        }
+    std::vector<std::string> names;
+    if (ctx.matrix != nullptr)
+      for (const auto& kv : *ctx.matrix) names.push_back("matrix." + kv.first);
+    std::vector<std::string_view> cands(names.begin(), names.end());
+    if (ctx.matrix == nullptr || ctx.matrix->empty())
+      return fail("unknown reference '" + name + "': not in a matrix task");
+    return fail("unknown reference '" + name + "'", did_you_mean(name, cands));
+  }
+  if (ref.scope == "env") {
+    if (one != nullptr) {
+      if (ctx.env != nullptr)
+        for (auto it = ctx.env->rbegin(); it != ctx.env->rend(); ++it)
+          if (it->first == *one) {
+            for (const auto& part : it->second.parts) {
+              if (part.task.empty())
+                append_text(part.text);
+              else
+                out.parts.push_back(part);
+            }
+            if (!it->second.is_literal() && !ctx.allow_outputs)
+              return fail("'" + name +
+                          "' holds a task output, known only at run time: not allowed here");
+            return true;
+          }
+      if (const char* v = std::getenv(one->c_str())) {
+        append_text(v);
+        return true;
+      }
+      return fail("unknown reference '" + name + "': environment variable '" + *one +
+                  "' is not set");
+    }
+    return fail("unknown reference '" + name + "'");
+  }
+  if (ref.scope == "task") {
+    if (one != nullptr && *one == "name") {
+      if (ctx.task_name == nullptr) return fail("'task.name' is only available in a task");
+      append_text(*ctx.task_name);
+      return true;
+    }
+    return fail("unknown reference '" + name + "'", did_you_mean(name, {"task.name"}));
+  }
+  if (ref.scope == "pipeline") {
+    if (one != nullptr && *one == "dir") {
+      append_text(p_.dir);
+      return true;
+    }
+    return fail("unknown reference '" + name + "'", did_you_mean(name, {"pipeline.dir"}));
+  }
+  if (ref.scope == "tasks") {
+    if (ref.path.size() != 3 || ref.path[1] != "outputs")
+      return fail("unknown reference '" + name + "': expected tasks.NAME.outputs.KEY");
+    if (!ctx.allow_outputs || ctx.task_name == nullptr)
+      return fail(
+          "'" + name +
+          "' is known only at run time: use it in run, cmd, if, env, write content or stdin");
+    SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
+    output_refs_.push_back({current_task_, ref.path[0], p, *ctx.path, name});
+    out.parts.push_back(Template::Part{{}, ref.path[0], ref.path[2]});
+    return true;
+  }
+  return fail("unknown reference '" + name + "'");
+}
+
+bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
+  out.parts.clear();
+  if (text.find("${{") == std::string_view::npos) {
+    out.parts.push_back(Template::Part{std::string(text), {}, {}});
+    return true;
+  }
+  ParsedTemplate parsed = parse_template(text);
+  bool ok = true;
+  for (const auto& e : parsed.errors) {
+    SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, e.offset);
+    error_at(ctx.unit, p.line, p.column, *ctx.path, e.message);
+    ok = false;
+  }
+  if (!ok) return false;
+  for (const auto& piece : parsed.pieces) {
+    if (!piece.is_ref) {
+      if (!out.parts.empty() && out.parts.back().task.empty())
+        out.parts.back().text += piece.text;
+      else
+        out.parts.push_back(Template::Part{piece.text, {}, {}});
+      continue;
+    }
+    ok = resolve_ref(piece.ref, text, ctx, out) && ok;
+  }
+  if (out.parts.empty()) out.parts.push_back(Template::Part{});
+  return ok;
+}
+
+std::optional<Template> Loader::expand_template(std::uint32_t u, NodeId n, const std::string& path,
+                                                const TplCtx& base) {
+  auto s = scalar(u, n, path);
+  if (!s) return std::nullopt;
+  TplCtx ctx = base;
+  ctx.unit = u;
+  ctx.node = n;
+  ctx.path = &path;
+  Template t;
+  if (!expand(*s, ctx, t)) return std::nullopt;
+  return t;
+}
+
+std::optional<std::string> Loader::expand_string(std::uint32_t u, NodeId n, const std::string& path,
+                                                 const TplCtx& base) {
+  TplCtx ctx = base;
+  ctx.allow_outputs = false;
+  auto t = expand_template(u, n, path, ctx);
+  if (!t) return std::nullopt;
+  return std::move(t->parts.front().text);
+}
+
+std::optional<std::string> Loader::expand_path(std::uint32_t u, NodeId n, const std::string& path,
+                                               const TplCtx& base, const std::string& dir) {
+  auto s = expand_string(u, n, path, base);
+  if (!s) return std::nullopt;
+  if (s->empty()) {
+    error(u, n, path, "expected a path, got an empty string");
+    return std::nullopt;
+  }
+  return join_path(dir, *s);
+}
+
+bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, const TplCtx& base,
+                          bool posix, int& counter, Script& out) {
+  auto s = scalar(u, n, path);
+  if (!s) return false;
+  if (s->find("${{") == std::string_view::npos) {
+    out.text = std::string(*s);
+    return true;
+  }
+  TplCtx ctx = base;
+  ctx.unit = u;
+  ctx.node = n;
+  ctx.path = &path;
+  ParsedTemplate parsed = parse_template(*s);
+  bool ok = true;
+  for (const auto& e : parsed.errors) {
+    SourcePos p = pos_in_scalar(u, n, *s, e.offset);
+    error_at(u, p.line, p.column, path, e.message);
+    ok = false;
+  }
+  if (!ok) return false;
+  std::size_t refs = std::count_if(parsed.pieces.begin(), parsed.pieces.end(),
+                                   [](const TemplatePiece& p) { return p.is_ref; });
+  if (refs == 0) {
+    for (const auto& piece : parsed.pieces) out.text += piece.text;
+    return true;
+  }
+  if (!posix) {
+    error(
+        u, n, path,
+        "templates in a script need a POSIX shell ('shell' is not one): pass values through 'env'");
+    return false;
+  }
+  ShScan scan = scan_sh_contexts(parsed);
+  if (scan.error) {
+    SourcePos p = pos_in_scalar(u, n, *s, scan.error->offset);
+    error_at(u, p.line, p.column, path, scan.error->message);
+    return false;
+  }
+  std::vector<std::string> names;
+  for (const auto& piece : parsed.pieces) {
+    if (!piece.is_ref) continue;
+    Template value;
+    ok = resolve_ref(piece.ref, *s, ctx, value) && ok;
+    if (value.parts.empty()) value.parts.push_back(Template::Part{});
+    names.push_back("SLUICE_V_" + std::to_string(++counter));
+    out.values.emplace_back(names.back(), std::move(value));
+  }
+  if (!ok) return false;
+  out.text = rewrite_script(parsed, scan.contexts, names);
+  return true;
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,776 @@
+// YamlTree: yaml-cpp events -> an index-based tree with positions (see
+// yaml_tree.hpp). The builder is an event handler with an explicit stack of
+// open collections, so no step recurses over the document, whatever its shape.
+#include "spec/yaml_tree.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <istream>
+#include <limits>
+#include <new>
+#include <streambuf>
+#include <unordered_set>
+#include <utility>
+
+#include "spec/utf8.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
+
+/// Thrown by the builder after a fatal diagnostic to stop yaml-cpp early; it
+/// never leaves YamlTree::parse.
+struct AbortParse {};
+
+/// Lets yaml-cpp read the caller's bytes in place (std::istringstream would
+/// copy the whole file). yaml-cpp only reads: the const_cast never writes.
+class MemoryBuf final : public std::streambuf {
+ public:
+  explicit MemoryBuf(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+struct Position {
+  std::uint32_t line = 1;
+  std::uint32_t column = 1;
+};
+
+/// `tag:yaml.org,2002:str` -> `!!str`, for messages.
+std::string display_tag(const std::string& tag) {
+  if (tag.rfind(kCoreTagPrefix, 0) == 0) return "!!" + tag.substr(kCoreTagPrefix.size());
+  return tag;
+}
+
+/// A key as it is shown in a message: the text, cut when it is long.
+std::string display_key(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+}  // namespace
+
+/// Receives yaml-cpp's events and appends to a YamlTree. One per parse.
+class YamlTreeBuilder final : public YAML::EventHandler {
+ public:
+  YamlTreeBuilder(YamlTree& tree, const YamlLimits& limits) : t_(tree), limits_(limits) {}
+
+  /// Checks the raw bytes, then parses them. Never throws.
+  void build(std::string_view input);
+
+  void OnDocumentStart(const YAML::Mark& mark) override;
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override;
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override;
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override;
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value style) override;
+  void OnSequenceEnd() override { close_collection(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value style) override;
+  void OnMapEnd() override { close_collection(); }
+  void OnAnchor(const YAML::Mark& mark, const std::string& name) override;
+
+ private:
+  /// An open collection. Its children wait in pending_ from `pending_start`
+  /// until it closes, then move to children_ in one block.
+  struct Frame {
+    NodeId node;
+    std::uint32_t pending_start;
+    std::uint32_t height;  ///< 1 + the greatest height among its children so far
+    YAML::anchor_t anchor;
+    std::int64_t offset;  ///< byte offset of its start mark, -1 when unknown
+  };
+  /// A node with an anchor. A subtree occupies the contiguous id range
+  /// [root, end) because nodes are allocated in document order, and
+  /// everything a node refers to was allocated while it was open.
+  struct Anchor {
+    NodeId root = kNoNode;
+    NodeId end = kNoNode;  ///< kNoNode while the anchored collection is open
+    std::uint32_t height = 0;
+    std::string name;
+  };
+  /// A key as duplicate detection sees it; only scalars and nulls compare.
+  /// A plain `<<` is a merge, not a key: it clashes with another merge only.
+  struct KeyId {
+    bool comparable = false;
+    std::uint8_t kind = 0;  ///< 0 scalar, 1 null, 2 merge
+    std::string_view text;
+    bool operator==(const KeyId& o) const { return kind == o.kind && text == o.text; }
+    bool operator<(const KeyId& o) const { return kind != o.kind ? kind < o.kind : text < o.text; }
+  };
+
+  bool check_raw(std::string_view& input);
+  void index_lines();
+  void parse(std::string_view input);
+  void fail(Position at, std::string message);
+  [[noreturn]] void abort(Position at, std::string message);
+  Diagnostic make(Position at, std::string message) const;
+  Position position(const YAML::Mark& mark);
+  Position position_of_offset(std::size_t offset, std::int64_t line_hint = -1);
+
+  NodeId add_node(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor);
+  void attach(NodeId id, std::uint32_t height);
+  void register_anchor(YAML::anchor_t anchor, NodeId id, bool open);
+  void open_collection(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag,
+                       YAML::anchor_t anchor);
+  void close_collection();
+  void finish_map(const Frame& frame);
+  void mark_duplicates(std::uint32_t start, std::uint32_t pairs);
+  void report_duplicate(NodeId later, NodeId first);
+  void emit_merged(std::uint32_t start, std::uint32_t pairs);
+  void merge_from(NodeId source, std::unordered_set<std::string_view>& seen);
+  bool is_merge_key(NodeId key) const;
+  KeyId key_id(NodeId key) const;
+  bool apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted, Position at);
+  std::string alias_name_at(std::size_t offset) const;
+  void translate(const YAML::ParserException& e);
+
+  YamlTree& t_;
+  const YamlLimits& limits_;
+  std::vector<Frame> stack_;
+  std::vector<NodeId> pending_;
+  std::vector<Anchor> anchors_;  ///< by yaml-cpp's anchor_t (1, 2, ... per document)
+  std::string anchor_name_;      ///< from OnAnchor, for the node event that follows
+  std::size_t alias_nodes_ = 0;
+  int documents_ = 0;
+  bool fatal_ = false;
+  // Column cursor: marks mostly move forward along a line, so columns are
+  // counted from the previous mark, not from the line start (a one-line
+  // flow collection of a million items stays linear).
+  std::uint32_t cursor_line_ = 0;
+  std::size_t cursor_offset_ = 0;
+  std::uint32_t cursor_column_ = 1;
+  Position last_{};
+  std::vector<std::uint8_t> dropped_;   ///< per pair of the map being closed
+  std::vector<std::uint32_t> order_;    ///< pair indices, for sorting keys
+  std::vector<KeyId> keys_;             ///< per pair of the map being closed
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> duplicates_;  ///< (later, first)
+};
+
+// ---- raw input --------------------------------------------------------------
+
+void YamlTreeBuilder::build(std::string_view input) {
+  if (!check_raw(input)) return;
+  parse(input);
+  if (fatal_) {
+    t_.root_ = kNoNode;
+    t_.nodes_ = {};
+    t_.children_ = {};
+  } else if (t_.root_ == kNoNode) {
+    // Empty input (or comments only) is one null document.
+    t_.nodes_.push_back(YamlNode{YamlNode::Kind::Null, false, 1, 1, 0, 0});
+    t_.root_ = 0;
+  }
+}
+
+/// Checks `input` and removes its BOM.
+bool YamlTreeBuilder::check_raw(std::string_view& input) {
+  // The size is checked first and alone: a file over the limit is not even
+  // copied. Offsets are 32-bit, hence the hard ceiling below the limit.
+  constexpr std::size_t kHardMax = std::numeric_limits<std::uint32_t>::max() / 2;
+  const std::size_t max = std::min(limits_.max_bytes, kHardMax);
+  if (input.size() > max) {
+    t_.diagnostics_.push_back(make(Position{0, 0}, "file is " + std::to_string(input.size()) +
+                                                       " bytes, over the limit of " +
+                                                       std::to_string(max) + " (--max-file-size)"));
+    return false;
+  }
+  if (input.substr(0, kBom.size()) == kBom) input.remove_prefix(kBom.size());
+  t_.text_.reserve(input.size() + input.size() / 8 + 16);
+  t_.text_.assign(input);
+  t_.source_size_ = input.size();
+  index_lines();
+
+  // yaml-cpp mangles NUL bytes and reads a leading one as UTF-16/32, and it
+  // does not validate UTF-8: both are caught here, before it sees the bytes.
+  const std::size_t nul = input.find('\0');
+  const std::size_t bad = find_invalid_utf8(input.substr(0, nul));
+  if (bad != std::string_view::npos) {
+    char hex[8];
+    const auto byte = static_cast<unsigned char>(input[bad]);
+    const char* digits = "0123456789abcdef";
+    hex[0] = '0', hex[1] = 'x', hex[2] = digits[byte >> 4], hex[3] = digits[byte & 15], hex[4] = 0;
+    fail(position_of_offset(bad), std::string("invalid UTF-8 (byte ") + hex + ")");
+    return false;
+  }
+  if (nul != std::string_view::npos) {
+    fail(position_of_offset(nul), "NUL byte in the file (is it binary?)");
+    return false;
+  }
+  return true;
+}
+
+void YamlTreeBuilder::index_lines() {
+  const std::string_view src(t_.text_.data(), t_.source_size_);
+  t_.line_starts_.reserve(src.size() / 16 + 2);
+  t_.line_starts_.push_back(0);
+  for (std::size_t i = src.find('\n'); i != std::string_view::npos; i = src.find('\n', i + 1)) {
+    t_.line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+  }
+}
+
+// ---- driving yaml-cpp -------------------------------------------------------
+
+// yaml-cpp reads the caller's bytes, never text_: text_ grows (and may move)
+// as scalars are appended while yaml-cpp is still reading.
+void YamlTreeBuilder::parse(std::string_view input) {
+  // Generous reservations cost no memory until touched (large blocks are
+  // mmapped), and spare the copies that growth would make of a big tree.
+  const std::size_t n = t_.source_size_;
+  t_.nodes_.reserve(n / 5 + 16);
+  t_.children_.reserve(n / 5 + 16);
+  try {
+    MemoryBuf buffer(input);
+    std::istream in(&buffer);
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(*this)) {
+    }
+  } catch (const AbortParse&) {
+    // The diagnostic is recorded.
+  } catch (const YAML::DeepRecursion& e) {
+    fail(position(e.mark), "nesting too deep for the YAML parser (over " +
+                               std::to_string(limits_.max_depth) + " levels is refused)");
+  } catch (const YAML::ParserException& e) {
+    translate(e);
+  } catch (const YAML::Exception& e) {
+    fail(position(e.mark), "invalid YAML: " + e.msg);
+  } catch (const std::bad_alloc&) {
+    fail(last_, "out of memory while parsing YAML");
+  } catch (const std::exception& e) {
+    fail(last_, std::string("YAML parser failed: ") + e.what());
+  }
+}
+
+void YamlTreeBuilder::translate(const YAML::ParserException& e) {
+  const Position at = position(e.mark);
+  if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && e.mark.pos >= 0) {
+    const std::string name = alias_name_at(static_cast<std::size_t>(e.mark.pos));
+    if (!name.empty()) {
+      fail(at, "unknown alias '*" + name + "' (no anchor '&" + name + "' before it)");
+      return;
+    }
+  }
+  // yaml-cpp reports an unclosed `[` or `{` at the end of the file; the
+  // bracket itself is the useful place.
+  const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+  if (seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+    const char bracket = seq ? '[' : '{';
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      if (it->offset < 0 || static_cast<std::size_t>(it->offset) >= t_.source_size_ ||
+          t_.text_[static_cast<std::size_t>(it->offset)] != bracket) {
+        continue;
+      }
+      fail(position_of_offset(static_cast<std::size_t>(it->offset)), "YAML syntax error: " + e.msg);
+      t_.diagnostics_.back().hint = std::string("this '") + bracket + "' is never closed";
+      return;
+    }
+  }
+  fail(at, "YAML syntax error: " + e.msg);
+}
+
+std::string YamlTreeBuilder::alias_name_at(std::size_t offset) const {
+  const std::string_view src(t_.text_.data(), t_.source_size_);
+  if (offset >= src.size() || src[offset] != '*') return {};
+  std::size_t end = offset + 1;
+  while (end < src.size() && std::string_view(" \t\r\n,[]{}").find(src[end]) == std::string_view::npos) {
+    ++end;
+  }
+  return display_key(src.substr(offset + 1, end - offset - 1));
+}
+
+// ---- diagnostics and positions ----------------------------------------------
+
+Diagnostic YamlTreeBuilder::make(Position at, std::string message) const {
+  Diagnostic d;
+  d.file = t_.file_;
+  d.line = static_cast<int>(at.line);
+  d.column = static_cast<int>(at.column);
+  d.message = std::move(message);
+  if (at.line > 0) d.source_line = std::string(t_.source_line(at.line));
+  return d;
+}
+
+void YamlTreeBuilder::fail(Position at, std::string message) {
+  fatal_ = true;
+  t_.diagnostics_.push_back(make(at, std::move(message)));
+}
+
+void YamlTreeBuilder::abort(Position at, std::string message) {
+  fail(at, std::move(message));
+  throw AbortParse{};
+}
+
+// yaml-cpp counts lines as line_starts_ does (at '\n' only), so its 0-based
+// line is tried first; the binary search is the fallback.
+Position YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t line_hint) {
+  const auto& starts = t_.line_starts_;
+  std::uint32_t line = 0;
+  const auto hint = static_cast<std::size_t>(line_hint);
+  if (line_hint >= 0 && hint < starts.size() && starts[hint] <= offset &&
+      (hint + 1 == starts.size() || offset < starts[hint + 1])) {
+    line = static_cast<std::uint32_t>(hint);
+  } else {
+    const auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+    line = static_cast<std::uint32_t>(it - starts.begin() - 1);
+  }
+  const std::string_view src(t_.text_.data(), t_.source_size_);
+  std::size_t from = starts[line];
+  std::uint32_t column = 1;
+  if (line == cursor_line_ && offset >= cursor_offset_ && cursor_offset_ >= from) {
+    from = cursor_offset_;
+    column = cursor_column_;
+  }
+  column += static_cast<std::uint32_t>(count_code_points(src.substr(from, offset - from)));
+  cursor_line_ = line;
+  cursor_offset_ = offset;
+  cursor_column_ = column;
+  return Position{line + 1, column};
+}
+
+Position YamlTreeBuilder::position(const YAML::Mark& mark) {
+  if (mark.pos >= 0 && static_cast<std::size_t>(mark.pos) <= t_.source_size_) {
+    last_ = position_of_offset(static_cast<std::size_t>(mark.pos), mark.line);
+  } else if (mark.line >= 0 && mark.column >= 0) {
+    last_ = Position{static_cast<std::uint32_t>(mark.line) + 1,
+                     static_cast<std::uint32_t>(mark.column) + 1};
+  }
+  return last_;
+}
+
+// ---- nodes ------------------------------------------------------------------
+
+void YamlTreeBuilder::OnDocumentStart(const YAML::Mark& mark) {
+  if (++documents_ == 1) return;
+  // The first document stays usable; everything after it is ignored.
+  t_.diagnostics_.push_back(
+      make(position(mark), "expected a single YAML document, found a second one here"));
+  throw AbortParse{};
+}
+
+NodeId YamlTreeBuilder::add_node(YamlNode::Kind kind, const YAML::Mark& mark,
+                                 YAML::anchor_t anchor) {
+  const Position at = position(mark);
+  if (t_.nodes_.size() >= std::numeric_limits<NodeId>::max() - 1) abort(at, "too many YAML nodes");
+  const auto id = static_cast<NodeId>(t_.nodes_.size());
+  t_.nodes_.push_back(YamlNode{kind, false, at.line, at.column, 0, 0});
+  if (anchor != YAML::NullAnchor) register_anchor(anchor, id, kind == YamlNode::Kind::Sequence ||
+                                                                  kind == YamlNode::Kind::Map);
+  return id;
+}
+
+void YamlTreeBuilder::register_anchor(YAML::anchor_t anchor, NodeId id, bool open) {
+  if (anchors_.size() <= anchor) anchors_.resize(anchor + 1);
+  Anchor& a = anchors_[anchor];
+  a.root = id;
+  a.end = open ? kNoNode : id + 1;
+  a.height = 0;
+  a.name = std::move(anchor_name_);
+  anchor_name_.clear();
+}
+
+void YamlTreeBuilder::OnAnchor(const YAML::Mark& /*mark*/, const std::string& name) {
+  anchor_name_ = name;
+}
+
+// A finished node joins its parent's pending children, or becomes the root.
+void YamlTreeBuilder::attach(NodeId id, std::uint32_t height) {
+  if (stack_.empty()) {
+    t_.root_ = id;
+    return;
+  }
+  Frame& parent = stack_.back();
+  parent.height = std::max(parent.height, height + 1);
+  pending_.push_back(id);
+}
+
+void YamlTreeBuilder::OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) {
+  attach(add_node(YamlNode::Kind::Null, mark, anchor), 0);
+}
+
+void YamlTreeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
+                               YAML::anchor_t anchor, const std::string& value) {
+  YamlNode::Kind kind = YamlNode::Kind::Scalar;
+  const bool plain = tag.size() == 1 && tag[0] == '?';
+  bool quoted = !plain;
+  if (!plain && !(tag.size() == 1 && tag[0] == '!')) apply_tag(tag, kind, quoted, position(mark));
+  const NodeId id = add_node(kind, mark, anchor);
+  YamlNode& n = t_.nodes_[id];
+  n.quoted = quoted;
+  if (kind == YamlNode::Kind::Scalar) {
+    // Most scalars are a verbatim slice of the input (just after the quote
+    // when quoted): point at it instead of copying.
+    auto at = static_cast<std::size_t>(mark.pos);
+    if (mark.pos >= 0 && at < t_.source_size_ && (t_.text_[at] == '"' || t_.text_[at] == '\'')) ++at;
+    if (mark.pos >= 0 && at + value.size() <= t_.source_size_ &&
+        t_.text_.compare(at, value.size(), value) == 0) {
+      n.first = static_cast<std::uint32_t>(at);
+    } else {
+      if (t_.text_.size() + value.size() >= std::numeric_limits<std::uint32_t>::max()) {
+        abort(position(mark), "YAML scalars too large");
+      }
+      n.first = static_cast<std::uint32_t>(t_.text_.size());
+      t_.text_ += value;
+    }
+    n.size = static_cast<std::uint32_t>(value.size());
+  }
+  attach(id, 0);
+}
+
+bool YamlTreeBuilder::apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted,
+                                Position at) {
+  const bool core = tag.rfind(kCoreTagPrefix, 0) == 0;
+  const std::string_view name = core ? std::string_view(tag).substr(kCoreTagPrefix.size()) : "";
+  const bool scalar = kind == YamlNode::Kind::Scalar;
+  if (scalar && name == "str") {
+    quoted = true;
+  } else if (scalar && (name == "int" || name == "float" || name == "bool")) {
+    quoted = false;
+  } else if (scalar && name == "null") {
+    kind = YamlNode::Kind::Null;
+  } else if ((kind == YamlNode::Kind::Sequence && name == "seq") ||
+             (kind == YamlNode::Kind::Map && name == "map") || tag == "!" || tag == "?") {
+  } else {
+    t_.diagnostics_.push_back(make(at, "unsupported tag '" + display_tag(tag) + "'"));
+    return false;
+  }
+  return true;
+}
+
+void YamlTreeBuilder::OnSequenceStart(const YAML::Mark& mark, const std::string& tag,
+                                      YAML::anchor_t anchor, YAML::EmitterStyle::value) {
+  open_collection(YamlNode::Kind::Sequence, mark, tag, anchor);
+}
+
+void YamlTreeBuilder::OnMapStart(const YAML::Mark& mark, const std::string& tag,
+                                 YAML::anchor_t anchor, YAML::EmitterStyle::value) {
+  open_collection(YamlNode::Kind::Map, mark, tag, anchor);
+}
+
+void YamlTreeBuilder::open_collection(YamlNode::Kind kind, const YAML::Mark& mark,
+                                      const std::string& tag, YAML::anchor_t anchor) {
+  const Position at = position(mark);
+  if (stack_.size() >= limits_.max_depth) {
+    abort(at, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+  }
+  if (!(tag.size() == 1 && tag[0] == '?')) {
+    bool quoted = false;
+    apply_tag(tag, kind, quoted, at);
+  }
+  const NodeId id = add_node(kind, mark, anchor);
+  // The collection takes its place among its parent's children now, so that
+  // children keep document order; its own children follow in pending_.
+  if (stack_.empty()) {
+    t_.root_ = id;
+  } else {
+    pending_.push_back(id);
+  }
+  stack_.push_back(Frame{id, static_cast<std::uint32_t>(pending_.size()), 1, anchor, mark.pos});
+}
+
+void YamlTreeBuilder::close_collection() {
+  if (stack_.empty()) return;  // unbalanced events would be yaml-cpp's bug; ignore
+  const Frame frame = stack_.back();
+  stack_.pop_back();
+  YamlNode& n = t_.nodes_[frame.node];
+  if (n.kind == YamlNode::Kind::Map) {
+    finish_map(frame);
+  } else {
+    n.first = static_cast<std::uint32_t>(t_.children_.size());
+    n.size = static_cast<std::uint32_t>(pending_.size() - frame.pending_start);
+    t_.children_.insert(t_.children_.end(), pending_.begin() + frame.pending_start,
+                        pending_.end());
+  }
+  pending_.resize(frame.pending_start);
+  if (frame.anchor != YAML::NullAnchor && frame.anchor < anchors_.size()) {
+    anchors_[frame.anchor].end = static_cast<NodeId>(t_.nodes_.size());
+    anchors_[frame.anchor].height = frame.height;
+  }
+  if (!stack_.empty()) stack_.back().height = std::max(stack_.back().height, frame.height + 1);
+}
+
+// ---- aliases ----------------------------------------------------------------
+
+void YamlTreeBuilder::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) {
+  const Position at = position(mark);
+  if (anchor >= anchors_.size() || anchors_[anchor].root == kNoNode) {
+    const std::string name = mark.pos >= 0 ? alias_name_at(static_cast<std::size_t>(mark.pos)) : "";
+    abort(at, "unknown alias '*" + name + "'");
+  }
+  const Anchor& a = anchors_[anchor];
+  if (a.end == kNoNode) {
+    abort(at, "alias '*" + a.name + "' refers to its own anchor (a cycle)");
+  }
+  const std::size_t count = a.end - a.root;
+  if (count > limits_.max_alias_nodes - std::min(alias_nodes_, limits_.max_alias_nodes)) {
+    abort(at, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) +
+                  " nodes (an alias bomb?)");
+  }
+  if (stack_.size() + a.height > limits_.max_depth) {
+    abort(at, "alias '*" + a.name + "' nests deeper than " + std::to_string(limits_.max_depth) +
+                  " levels");
+  }
+  alias_nodes_ += count;
+
+  // Copy [root, end) to the end of nodes_, shifting ids inside the range;
+  // scalars keep pointing at the same text.
+  const NodeId root = a.root;
+  const NodeId end = a.end;
+  const std::uint32_t height = a.height;
+  const auto base = static_cast<NodeId>(t_.nodes_.size());
+  const NodeId delta = base - root;
+  for (NodeId i = root; i < end; ++i) {
+    YamlNode copy = t_.nodes_[i];
+    if (copy.kind == YamlNode::Kind::Sequence || copy.kind == YamlNode::Kind::Map) {
+      const std::uint32_t n = copy.kind == YamlNode::Kind::Map ? copy.size * 2 : copy.size;
+      const auto first = static_cast<std::uint32_t>(t_.children_.size());
+      for (std::uint32_t j = 0; j < n; ++j) {
+        const NodeId child = t_.children_[copy.first + j];
+        t_.children_.push_back(child >= root && child < end ? child + delta : child);
+      }
+      copy.first = first;
+    }
+    t_.nodes_.push_back(copy);
+  }
+  t_.nodes_[base].line = at.line;
+  t_.nodes_[base].column = at.column;
+  attach(base, height);
+}
+
+// ---- maps: duplicates and merge keys -------------------------------------------
+
+YamlTreeBuilder::KeyId YamlTreeBuilder::key_id(NodeId key) const {
+  const YamlNode& n = t_.nodes_[key];
+  if (n.kind == YamlNode::Kind::Scalar) {
+    return KeyId{true, static_cast<std::uint8_t>(is_merge_key(key) ? 2 : 0), t_.scalar(key)};
+  }
+  if (n.kind == YamlNode::Kind::Null) return KeyId{true, 1, {}};
+  return KeyId{};
+}
+
+bool YamlTreeBuilder::is_merge_key(NodeId key) const {
+  const YamlNode& n = t_.nodes_[key];
+  return n.kind == YamlNode::Kind::Scalar && !n.quoted && t_.scalar(key) == "<<";
+}
+
+void YamlTreeBuilder::finish_map(const Frame& frame) {
+  const std::uint32_t start = frame.pending_start;
+  const auto pairs = static_cast<std::uint32_t>((pending_.size() - start) / 2);
+  mark_duplicates(start, pairs);
+  bool merges = false;
+  for (std::uint32_t i = 0; i < pairs && !merges; ++i) {
+    merges = !dropped_[i] && keys_[i].kind == 2;
+  }
+  YamlNode& n = t_.nodes_[frame.node];
+  n.first = static_cast<std::uint32_t>(t_.children_.size());
+  if (merges) {
+    emit_merged(start, pairs);
+  } else {
+    for (std::uint32_t i = 0; i < pairs; ++i) {
+      if (dropped_[i]) continue;
+      t_.children_.push_back(pending_[start + 2 * i]);
+      t_.children_.push_back(pending_[start + 2 * i + 1]);
+    }
+  }
+  t_.nodes_[frame.node].size =
+      static_cast<std::uint32_t>((t_.children_.size() - t_.nodes_[frame.node].first) / 2);
+}
+
+// Sets dropped_[i] for every pair whose key an earlier pair already has, and
+// reports each in document order. Small maps compare pairwise; large ones
+// (the tasks map) sort pair indices by key, with no allocation per map.
+void YamlTreeBuilder::mark_duplicates(std::uint32_t start, std::uint32_t pairs) {
+  dropped_.assign(pairs, 0);
+  duplicates_.clear();
+  keys_.clear();
+  for (std::uint32_t i = 0; i < pairs; ++i) keys_.push_back(key_id(pending_[start + 2 * i]));
+  auto key_at = [&](std::uint32_t i) -> const KeyId& { return keys_[i]; };
+  constexpr std::uint32_t kPairwise = 16;
+  if (pairs <= kPairwise) {
+    for (std::uint32_t i = 1; i < pairs; ++i) {
+      const KeyId& ki = key_at(i);
+      if (!ki.comparable) continue;
+      for (std::uint32_t j = 0; j < i; ++j) {
+        if (!dropped_[j] && key_at(j).comparable && key_at(j) == ki) {
+          dropped_[i] = 1;
+          duplicates_.emplace_back(i, j);
+          break;
+        }
+      }
+    }
+  } else {
+    order_.clear();
+    for (std::uint32_t i = 0; i < pairs; ++i) {
+      if (key_at(i).comparable) order_.push_back(i);
+    }
+    std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const KeyId& ka = key_at(a);
+      const KeyId& kb = key_at(b);
+      return ka == kb ? a < b : ka < kb;
+    });
+    for (std::size_t r = 0; r < order_.size();) {
+      std::size_t e = r + 1;
+      while (e < order_.size() && key_at(order_[e]) == key_at(order_[r])) {
+        dropped_[order_[e]] = 1;
+        duplicates_.emplace_back(order_[e], order_[r]);
+        ++e;
+      }
+      r = e;
+    }
+    std::sort(duplicates_.begin(), duplicates_.end());
+  }
+  for (const auto& [later, first] : duplicates_) {
+    report_duplicate(pending_[start + 2 * later], pending_[start + 2 * first]);
+  }
+}
+
+void YamlTreeBuilder::report_duplicate(NodeId later, NodeId first) {
+  const YamlNode& k = t_.nodes_[later];
+  const YamlNode& f = t_.nodes_[first];
+  const std::string shown = k.kind == YamlNode::Kind::Null ? "~" : display_key(t_.scalar(later));
+  Diagnostic d = make(Position{k.line, k.column}, "duplicate key '" + shown + "'");
+  d.notes.push_back(Diagnostic::Note{t_.file_, static_cast<int>(f.line), static_cast<int>(f.column),
+                                     "'" + shown + "' first defined here"});
+  t_.diagnostics_.push_back(std::move(d));
+}
+
+// Writes the map's pairs with each `<<` replaced by the pairs it merges:
+// a merged key is skipped when the map has it explicitly (anywhere) or an
+// earlier merged map gave it already.
+void YamlTreeBuilder::emit_merged(std::uint32_t start, std::uint32_t pairs) {
+  std::unordered_set<std::string_view> seen;
+  for (std::uint32_t i = 0; i < pairs; ++i) {
+    const NodeId k = pending_[start + 2 * i];
+    if (!dropped_[i] && !is_merge_key(k) && t_.nodes_[k].kind == YamlNode::Kind::Scalar) {
+      seen.insert(t_.scalar(k));
+    }
+  }
+  for (std::uint32_t i = 0; i < pairs; ++i) {
+    if (dropped_[i]) continue;
+    const NodeId k = pending_[start + 2 * i];
+    const NodeId v = pending_[start + 2 * i + 1];
+    if (!is_merge_key(k)) {
+      t_.children_.push_back(k);
+      t_.children_.push_back(v);
+      continue;
+    }
+    const YamlNode& value = t_.nodes_[v];
+    if (value.kind == YamlNode::Kind::Map) {
+      merge_from(v, seen);
+    } else if (value.kind == YamlNode::Kind::Sequence) {
+      for (std::uint32_t j = 0; j < value.size; ++j) {
+        const NodeId item = t_.children_[value.first + j];
+        if (t_.nodes_[item].kind == YamlNode::Kind::Map) {
+          merge_from(item, seen);
+        } else {
+          const YamlNode& bad = t_.nodes_[item];
+          t_.diagnostics_.push_back(make(Position{bad.line, bad.column},
+                                         "merge key '<<' expects a map or a list of maps"));
+        }
+      }
+    } else {
+      t_.diagnostics_.push_back(make(Position{value.line, value.column},
+                                     "merge key '<<' expects a map or a list of maps"));
+    }
+  }
+}
+
+void YamlTreeBuilder::merge_from(NodeId source, std::unordered_set<std::string_view>& seen) {
+  const YamlNode& s = t_.nodes_[source];
+  const std::uint32_t first = s.first;
+  const std::uint32_t pairs = s.size;
+  for (std::uint32_t j = 0; j < pairs; ++j) {
+    const NodeId k = t_.children_[first + 2 * j];
+    const NodeId v = t_.children_[first + 2 * j + 1];
+    if (t_.nodes_[k].kind == YamlNode::Kind::Scalar && !seen.insert(t_.scalar(k)).second) continue;
+    t_.children_.push_back(k);
+    t_.children_.push_back(v);
+  }
+}
+
+// ---- YamlTree -----------------------------------------------------------------
+
+YamlTree YamlTree::parse(std::string_view text, std::string file, const YamlLimits& limits) {
+  YamlTree tree;
+  tree.file_ = std::move(file);
+  try {
+    YamlTreeBuilder builder(tree, limits);
+    builder.build(text);
+  } catch (const std::exception& e) {
+    // Only allocation can fail outside the parser's own try; keep the promise
+    // that parse() never throws.
+    tree.root_ = kNoNode;
+    Diagnostic d;
+    d.file = tree.file_;
+    d.message = std::string("could not parse YAML: ") + e.what();
+    tree.diagnostics_.push_back(std::move(d));
+  }
+  return tree;
+}
+
+std::string_view YamlTree::scalar(NodeId id) const {
+  const YamlNode& n = nodes_[id];
+  if (n.kind != YamlNode::Kind::Scalar) return {};
+  return std::string_view(text_).substr(n.first, n.size);
+}
+
+NodeId YamlTree::item(NodeId seq, std::uint32_t i) const {
+  const YamlNode& n = nodes_[seq];
+  if (n.kind != YamlNode::Kind::Sequence || i >= n.size) return kNoNode;
+  return children_[n.first + i];
+}
+
+NodeId YamlTree::key(NodeId map, std::uint32_t i) const {
+  const YamlNode& n = nodes_[map];
+  if (n.kind != YamlNode::Kind::Map || i >= n.size) return kNoNode;
+  return children_[n.first + 2 * i];
+}
+
+NodeId YamlTree::value(NodeId map, std::uint32_t i) const {
+  const YamlNode& n = nodes_[map];
+  if (n.kind != YamlNode::Kind::Map || i >= n.size) return kNoNode;
+  return children_[n.first + 2 * i + 1];
+}
+
+std::uint32_t YamlTree::find_index(NodeId map, std::string_view k) const {
+  const YamlNode& n = nodes_[map];
+  if (n.kind != YamlNode::Kind::Map) return 0;
+  for (std::uint32_t i = 0; i < n.size; ++i) {
+    const NodeId kid = children_[n.first + 2 * i];
+    if (nodes_[kid].kind == YamlNode::Kind::Scalar && scalar(kid) == k) return i;
+  }
+  return n.size;
+}
+
+NodeId YamlTree::find(NodeId map, std::string_view k) const {
+  const std::uint32_t i = find_index(map, k);
+  return value(map, i);
+}
+
+std::string_view YamlTree::source_line(std::uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  const std::size_t begin = line_starts_[line - 1];
+  std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : source_size_;
+  if (end > begin && text_[end - 1] == '\r') --end;
+  return std::string_view(text_).substr(begin, end - begin);
+}
+
+std::size_t YamlTree::memory_bytes() const {
+  return text_.size() + nodes_.size() * sizeof(YamlNode) + children_.size() * sizeof(NodeId) +
+         line_starts_.size() * sizeof(std::uint32_t);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,278 @@
+// End-to-end tests of the planning commands (validate, list, graph, schema)
+// and of the CLI's argument handling: the real `sluice` binary, run in a
+// temporary directory on small pipeline files.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliPlan : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("sluice_e2e_plan_" + std::to_string(getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+
+  // Runs the CLI in dir_ with stdout and stderr captured in files.
+  CliResult run(const std::vector<std::string>& args) {
+    std::vector<std::string> argv_s{SLUICE_CLI};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    auto out_path = (dir_ / ".out").string();
+    auto err_path = (dir_ / ".err").string();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    CliResult r;
+    int rc = posix_spawn(&pid, SLUICE_CLI, &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    EXPECT_EQ(rc, 0) << "spawn " << SLUICE_CLI;
+    if (rc != 0) return r;
+    int status = 0;
+    EXPECT_EQ(waitpid(pid, &status, 0), pid);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(dir_ / ".out");
+    r.err = slurp(dir_ / ".err");
+    fs::remove(dir_ / ".out");
+    fs::remove(dir_ / ".err");
+    return r;
+  }
+
+  fs::path dir_;
+};
+
+const char* kDemo =
+    "name: demo\n"
+    "description: three tasks\n"
+    "vars:\n"
+    "  out: build\n"
+    "pools:\n"
+    "  net: 2\n"
+    "tasks:\n"
+    "  fetch:\n"
+    "    description: download\n"
+    "    cmd: [/bin/true]\n"
+    "    outputs: [\"${{ vars.out }}/raw.json\"]\n"
+    "    pool: net\n"
+    "  count:\n"
+    "    cmd: [/bin/true]\n"
+    "    inputs: [\"${{ vars.out }}/*.json\"]\n"
+    "  report:\n"
+    "    cmd: [/bin/true]\n"
+    "    needs: [fetch, count]\n";
+
+TEST_F(CliPlan, ValidateOkPrintsASummary) {
+  write("sluice.yaml", kDemo);
+  auto r = run({"validate"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "sluice.yaml: 3 tasks, 3 edges, ok\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliPlan, ValidatePrintsEveryLoaderErrorAndExits2) {
+  write("sluice.yaml",
+        "tasks:\n"
+        "  fetch:\n"
+        "    cmd: [/bin/true]\n"
+        "  count:\n"
+        "    cmd: [/bin/true]\n"
+        "    needs: [fetc]\n"
+        "    timeout: soon\n");
+  auto r = run({"validate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("sluice.yaml:6:13: tasks.count.needs[0]: unknown task 'fetc' (did you mean 'fetch'?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("sluice.yaml:7:14: tasks.count.timeout: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sluice.yaml: 2 errors\n"), std::string::npos) << r.err;
+}
+
+TEST_F(CliPlan, ValidateReportsGraphErrorsWithSourceLines) {
+  write("sluice.yaml",
+        "tasks:\n"
+        "  a:\n"
+        "    cmd: [/bin/true]\n"
+        "    needs: [b]\n"
+        "    outputs: [out/x]\n"
+        "  b:\n"
+        "    cmd: [/bin/true]\n"
+        "    needs: [c]\n"
+        "  c:\n"
+        "    cmd: [/bin/true]\n"
+        "    needs: [a]\n"
+        "    outputs: [out/x]\n");
+  auto r = run({"validate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "sluice.yaml:12:15: tasks.c.outputs[0]: output 'out/x' is also declared by task 'a'\n"
+            "      outputs: [out/x]\n"
+            "                ^\n"
+            "sluice.yaml:5:15: note: 'out/x' first declared here by task 'a'\n"
+            "sluice.yaml:11:13: tasks.c.needs[0]: cycle: a -> b -> c -> a\n"
+            "      needs: [a]\n"
+            "              ^\n"
+            "sluice.yaml: 2 errors\n");
+}
+
+TEST_F(CliPlan, MissingFileIsExit2) {
+  auto r = run({"validate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("sluice.yaml"), std::string::npos) << r.err;
+}
+
+TEST_F(CliPlan, UsageErrorsExit2) {
+  write("sluice.yaml", kDemo);
+  EXPECT_EQ(run({"frobnicate"}).code, 2);
+  EXPECT_EQ(run({"validate", "--no-such-option"}).code, 2);
+  EXPECT_EQ(run({}).code, 2);
+  EXPECT_EQ(run({"graph", "--format", "png"}).code, 2);
+  EXPECT_EQ(run({"--set", "novalue", "validate"}).code, 2);
+}
+
+TEST_F(CliPlan, HelpAndVersionExit0) {
+  auto v = run({"--version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_TRUE(v.out.starts_with("sluice ") && v.out.ends_with("\n") &&
+              v.out.find('.') != std::string::npos)
+      << v.out;
+  for (const char* cmd : {"validate", "list", "graph", "schema", "run"}) {
+    auto h = run({cmd, "--help"});
+    EXPECT_EQ(h.code, 0) << cmd;
+    EXPECT_NE(h.out.find(cmd), std::string::npos) << h.out;
+  }
+}
+
+TEST_F(CliPlan, PositionalFileBeforeOrAfterTheCommand) {
+  write("pipes/demo.yaml", kDemo);
+  auto before = run({"pipes/demo.yaml", "validate"});
+  EXPECT_EQ(before.code, 0) << before.err;
+  EXPECT_EQ(before.out, "pipes/demo.yaml: 3 tasks, 3 edges, ok\n");
+  auto after = run({"validate", "pipes/demo.yaml"});
+  EXPECT_EQ(after.code, 0) << after.err;
+  EXPECT_EQ(after.out, "pipes/demo.yaml: 3 tasks, 3 edges, ok\n");
+  auto with_f = run({"validate", "-f", "pipes/demo.yaml"});
+  EXPECT_EQ(with_f.out, "pipes/demo.yaml: 3 tasks, 3 edges, ok\n");
+  // A value of --set is not the file, even when it looks like one.
+  auto set = run({"--set", "x=pipes/demo.yaml", "-f", "pipes/demo.yaml", "validate"});
+  EXPECT_EQ(set.code, 0) << set.err;
+  // A .yaml name that is not an existing file stays an argument.
+  EXPECT_EQ(run({"nothere.yaml", "validate"}).code, 2);
+}
+
+TEST_F(CliPlan, ListShowsDescriptionsNeedsPoolsAndMatrixGroups) {
+  write("sluice.yaml",
+        "name: demo\n"
+        "description: a demo\n"
+        "pools: {net: 1}\n"
+        "tasks:\n"
+        "  fetch:\n"
+        "    description: download\n"
+        "    cmd: [/bin/true]\n"
+        "    pool: net\n"
+        "  build:\n"
+        "    description: compile\n"
+        "    matrix: {os: [linux, mac]}\n"
+        "    cmd: [/bin/true]\n"
+        "    needs: [fetch]\n"
+        "  ship:\n"
+        "    cmd: [/bin/true]\n"
+        "    needs: [build]\n");
+  auto r = run({"list"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "demo: a demo\n"
+            "fetch              download  [pool: net]\n"
+            "build              compile  (matrix: 2 tasks)\n"
+            "  build[os=linux]  needs: fetch\n"
+            "  build[os=mac]    needs: fetch\n"
+            "ship               needs: build\n");
+}
+
+TEST_F(CliPlan, GraphFormats) {
+  write("sluice.yaml", kDemo);
+  auto dot = run({"graph"});
+  EXPECT_EQ(dot.code, 0) << dot.err;
+  EXPECT_EQ(dot.out,
+            "digraph \"demo\" {\n  rankdir=LR;\n  \"fetch\";\n  \"count\";\n  \"report\";\n"
+            "  \"fetch\" -> \"count\";\n  \"fetch\" -> \"report\";\n  \"count\" -> \"report\";\n}\n");
+  auto mermaid = run({"graph", "--format", "mermaid"});
+  EXPECT_EQ(mermaid.code, 0);
+  EXPECT_EQ(mermaid.out,
+            "flowchart LR\n  t0[\"fetch\"]\n  t1[\"count\"]\n  t2[\"report\"]\n"
+            "  t0 --> t1\n  t0 --> t2\n  t1 --> t2\n");
+  auto json = run({"graph", "--format=json"});
+  EXPECT_EQ(json.code, 0);
+  auto j = nlohmann::json::parse(json.out);
+  ASSERT_EQ(j["tasks"].size(), 3u);
+  EXPECT_EQ(j["tasks"][2]["needs"], nlohmann::json::array({"fetch", "count"}));
+  EXPECT_EQ(j["tasks"][0]["pool"], "net");
+}
+
+TEST_F(CliPlan, SetOverridesVarsBeforeTheGraphIsBuilt) {
+  write("sluice.yaml", kDemo);
+  auto r = run({"--set", "out=elsewhere", "graph", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  std::string out = j["tasks"][0]["outputs"][0];
+  EXPECT_TRUE(out.ends_with("/elsewhere/raw.json")) << out;
+  EXPECT_EQ(j["tasks"][1]["needs"], nlohmann::json::array({"fetch"}));
+}
+
+TEST_F(CliPlan, SchemaIsJson) {
+  auto r = run({"schema"});
+  EXPECT_EQ(r.code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j.is_object());
+  EXPECT_TRUE(j.contains("properties"));
+}
+
+TEST_F(CliPlan, RunIsRegistered) {
+  write("sluice.yaml", kDemo);
+  auto r = run({"run", "--help"});
+  EXPECT_EQ(r.code, 0);
+}
+
+}  // namespace

@@ -1,0 +1,288 @@
+#include "runtime/subprocess.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "runtime/line_splitter.hpp"
+#include "unit/runtime/test_support.hpp"
+
+namespace sluice::detail {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::alive;
+using testing::run_until;
+
+extern "C" char** environ;
+
+std::vector<std::string> our_env() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  return env;
+}
+
+class SubprocessTest : public ::testing::Test {
+ protected:
+  void SetUp() override { testing::install_guards_once(); }
+  void TearDown() override {
+    proc_.reset();
+    supervisor_.reset();
+    testing::expect_clean_close(loop_);
+  }
+
+  std::optional<SpawnError> start(std::vector<std::string> argv, SubprocessOptions opts = {}) {
+    opts.spawn.argv = std::move(argv);
+    if (opts.spawn.env.empty()) opts.spawn.env = our_env();
+    proc_ = std::make_unique<Subprocess>(
+        loop_, *supervisor_, buffer_,
+        Subprocess::Callbacks{[this](OutputStream s, std::string_view chunk) {
+                                (s == OutputStream::Stdout ? out_ : err_).append(chunk);
+                                if (on_chunk_) on_chunk_(chunk);
+                              },
+                              [this](const ExitStatus& st) { status_ = st; }});
+    return proc_->start(std::move(opts));
+  }
+  bool wait_finished(std::chrono::milliseconds limit = 10s) {
+    return run_until(loop_, [&] { return status_.has_value(); }, limit);
+  }
+  bool wait_output(const std::string& text) {
+    return run_until(loop_, [&] { return out_.find(text) != std::string::npos; });
+  }
+
+  Loop loop_;
+  std::unique_ptr<ProcessSupervisor> supervisor_ = std::make_unique<ProcessSupervisor>(loop_);
+  ReadBuffer buffer_;
+  std::unique_ptr<Subprocess> proc_;
+  std::string out_, err_;
+  std::optional<ExitStatus> status_;
+  std::function<void(std::string_view)> on_chunk_;
+};
+
+const std::string kChild = SLUICE_TEST_CHILD;
+
+TEST_F(SubprocessTest, ReportsExitCodeAndRusage) {
+  ASSERT_FALSE(start({kChild, "exit", "7"}));
+  EXPECT_GT(proc_->pid(), 0);
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(status_->exit_code, 7);
+  EXPECT_FALSE(status_->signal);
+  EXPECT_GE(status_->cpu_ms, 0);
+  EXPECT_GT(status_->max_rss_kb, 0);
+}
+
+TEST_F(SubprocessTest, ReportsTheSignalThatKilledIt) {
+  ASSERT_FALSE(start({kChild, "print-ready"}));
+  ASSERT_TRUE(wait_output("ready\n"));
+  proc_->terminate();
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(status_->signal, SIGTERM);
+  EXPECT_FALSE(status_->exit_code);
+}
+
+TEST_F(SubprocessTest, TellsCommandNotFoundFromPermissionDeniedFromMissingDirectory) {
+  auto e1 = start({"sluice-no-such-command-fecth"});
+  ASSERT_TRUE(e1);
+  EXPECT_EQ(e1->message, "command not found: sluice-no-such-command-fecth");
+
+  std::string dir = ::testing::TempDir() + "sluice_perm_XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir.data()));
+  std::string script = dir + "/not-executable";
+  std::ofstream(script) << "#!/bin/sh\nexit 0\n";
+  ::chmod(script.c_str(), 0644);
+  auto e2 = start({script});
+  ASSERT_TRUE(e2);
+  EXPECT_EQ(e2->err, EACCES);
+  EXPECT_EQ(e2->message, "permission denied: " + script);
+
+  SubprocessOptions opts;
+  opts.spawn.working_dir = dir + "/missing";
+  auto e3 = start({kChild, "exit", "0"}, opts);
+  ASSERT_TRUE(e3);
+  EXPECT_EQ(e3->message, "working directory does not exist: " + dir + "/missing");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SubprocessTest, LooksTheCommandUpInTheChildsPath) {
+  std::string dir = ::testing::TempDir() + "sluice_path_XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir.data()));
+  std::string name = "sluice-test-child-in-child-path";
+  std::filesystem::create_symlink(kChild, dir + "/" + name);
+  SubprocessOptions opts;
+  opts.spawn.env = {"PATH=/nonexistent:" + dir, "GREETING=hi"};
+  ASSERT_FALSE(start({name, "print-env", "GREETING"}, opts));
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(status_->exit_code, 0);
+  EXPECT_EQ(out_, "hi");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SubprocessTest, RunsInTheWorkingDirectory) {
+  SubprocessOptions opts;
+  opts.spawn.working_dir = "/tmp";
+  ASSERT_FALSE(start({kChild, "pwd"}, opts));
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(out_, "/tmp");
+}
+
+TEST_F(SubprocessTest, CapturesLargeBinaryStdoutAndStderrExactly) {
+  ASSERT_FALSE(start({kChild, "write", "10000000", "255"}));
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(out_.size(), 10000000u);
+  EXPECT_EQ(out_.find_first_not_of('\xff'), std::string::npos);
+  status_.reset();
+  out_.clear();
+  ASSERT_FALSE(start({kChild, "write", "3000000", "0", "err"}));
+  ASSERT_TRUE(wait_finished());
+  EXPECT_TRUE(out_.empty());
+  EXPECT_EQ(err_, std::string(3000000, '\0'));
+}
+
+TEST_F(SubprocessTest, SplitsOutputIntoLinesFlushingThePartialLastOne) {
+  LineSplitter split(8);
+  std::string joined;
+  int batches = 0;
+  on_chunk_ = [&](std::string_view chunk) {
+    split.feed(chunk, [&](std::string_view lines) {
+      joined += lines;
+      ++batches;
+    });
+  };
+  ASSERT_FALSE(start({kChild, "print", "one\ntwo\nthis-is-long\nend"}));
+  ASSERT_TRUE(wait_finished());
+  split.finish([&](std::string_view lines) { joined += lines; });
+  EXPECT_EQ(joined, "one\ntwo\nthis-is-\nlong\nend");
+}
+
+TEST_F(SubprocessTest, PausedReadingStopsReadsUntilResumed) {
+  bool paused = false;
+  std::size_t at_pause = 0;
+  on_chunk_ = [&](std::string_view) {
+    if (!paused) {
+      proc_->pause_reading();
+      paused = true;
+      at_pause = out_.size();
+    }
+  };
+  ASSERT_FALSE(start({kChild, "write", "10000000", "65"}));
+  // The child must end up blocked writing into the full pipe, having written
+  // far less than it wants, while we read nothing more.
+  ASSERT_TRUE(run_until(loop_, [&] {
+    return paused && testing::wchan(proc_->pid()).find("pipe_write") != std::string::npos;
+  }));
+  EXPECT_EQ(out_.size(), at_pause);
+  EXPECT_FALSE(status_);
+  proc_->resume_reading();
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(out_.size(), 10000000u);
+}
+
+TEST_F(SubprocessTest, ChildSeesOnlyFdsZeroToTwo) {
+  int null = ::open("/dev/null", O_RDONLY);  // not CLOEXEC: a stray inherited fd
+  ASSERT_EQ(::dup2(null, 100), 100);
+  ::close(null);
+  ASSERT_FALSE(start({kChild, "list-fds"}));
+  ASSERT_TRUE(wait_finished());
+  ::close(100);
+  EXPECT_EQ(out_, "0\n1\n2\n");
+}
+
+TEST_F(SubprocessTest, TerminateKillsTheWholeGroupIncludingTheGrandchild) {
+  ASSERT_FALSE(start({kChild, "fork-grandchild", "free", "wait"}));
+  ASSERT_TRUE(wait_output("ready\n"));
+  int grandchild = std::stoi(out_);
+  ASSERT_TRUE(alive(grandchild));
+  proc_->terminate();
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(status_->signal, SIGTERM);
+  ASSERT_TRUE(run_until(loop_, [&] { return !alive(grandchild); }));
+}
+
+TEST_F(SubprocessTest, ATermIgnoringChildNeedsKill) {
+  ASSERT_FALSE(start({kChild, "ignore-term"}));
+  ASSERT_TRUE(wait_output("ready\n"));
+  proc_->terminate();
+  testing::run_for(loop_, 300ms);
+  EXPECT_FALSE(status_) << "SIGTERM should have been ignored";
+  proc_->kill();
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(status_->signal, SIGKILL);
+}
+
+TEST_F(SubprocessTest, AGrandchildHoldingThePipeDoesNotHangTheEnd) {
+  SubprocessOptions opts;
+  opts.drain_grace = 100ms;
+  ASSERT_FALSE(start({kChild, "fork-grandchild", "hold"}, opts));
+  ASSERT_TRUE(wait_finished(5s));
+  EXPECT_EQ(status_->exit_code, 0);
+  int grandchild = std::stoi(out_);
+  ASSERT_TRUE(run_until(loop_, [&] { return !alive(grandchild) && supervisor_->pending() == 0; }));
+}
+
+TEST_F(SubprocessTest, ASetsidEscapeeIsFoundAndKilledWhenTheTaskEnds) {
+  ASSERT_TRUE(supervisor_->subreaper());
+  ASSERT_FALSE(start({kChild, "setsid-escape"}));
+  ASSERT_TRUE(wait_finished());
+  int escapee = std::stoi(out_);
+  // Reaped by pid by the supervisor: gone from /proc, not just a zombie.
+  ASSERT_TRUE(run_until(loop_, [&] {
+    return testing::proc_state(escapee) == 0 && supervisor_->pending() == 0;
+  }));
+}
+
+TEST_F(SubprocessTest, DestroyingARunningSubprocessKillsAndReapsIt) {
+  ASSERT_FALSE(start({kChild, "print-ready"}));
+  ASSERT_TRUE(wait_output("ready\n"));
+  int pid = proc_->pid();
+  proc_.reset();
+  EXPECT_EQ(testing::proc_state(pid), 0);
+}
+
+TEST_F(SubprocessTest, ChildrenDieWithTheirParentOnSigkill) {
+  // A stand-in for sluice: a forked process that spawns a sleeper with the
+  // runtime's spawner and reports its pid, then waits to be SIGKILLed.
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  pid_t fake_sluice = ::fork();
+  if (fake_sluice == 0) {
+    SpawnRequest req;
+    req.argv = {kChild, "print-ready"};
+    auto r = spawn_child(req);
+    int pid = std::holds_alternative<SpawnedChild>(r) ? std::get<SpawnedChild>(r).pid : -1;
+    (void)!::write(report[1], &pid, sizeof pid);
+    for (;;) ::pause();
+  }
+  ::close(report[1]);
+  int sleeper = -1;
+  ASSERT_EQ(::read(report[0], &sleeper, sizeof sleeper), static_cast<ssize_t>(sizeof sleeper));
+  ::close(report[0]);
+  ASSERT_GT(sleeper, 0);
+  ::kill(fake_sluice, SIGKILL);
+  ::waitpid(fake_sluice, nullptr, 0);
+  // Re-parented to us (subreaper) and killed by its parent-death signal.
+  ASSERT_TRUE(run_until(loop_, [&] { return !alive(sleeper); }));
+  ::waitpid(sleeper, nullptr, 0);
+}
+
+TEST_F(SubprocessTest, SpawnsFromABigParent) {
+  constexpr std::size_t kBallast = 256u << 20;
+  std::unique_ptr<char[]> ballast(new char[kBallast]);
+  std::memset(ballast.get(), 1, kBallast);
+  for (int i = 0; i < 20; ++i) {
+    status_.reset();
+    ASSERT_FALSE(start({kChild, "exit", "0"}));
+    ASSERT_TRUE(wait_finished());
+    EXPECT_EQ(status_->exit_code, 0);
+  }
+  EXPECT_EQ(ballast[kBallast - 1], 1);
+}
+
+}  // namespace
+}  // namespace sluice::detail

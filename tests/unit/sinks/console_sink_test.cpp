@@ -1,0 +1,444 @@
+#include "sinks/console_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sink_test_util.hpp"
+
+namespace sluice::detail {
+namespace {
+
+using test::at;
+using test::emulate;
+using test::finished;
+using test::output;
+using test::run_started;
+using test::started;
+
+ConsoleOptions opts(OutputMode mode, std::vector<std::string> names = {}) {
+  ConsoleOptions o;
+  o.mode = mode;
+  o.task_names = std::move(names);
+  return o;
+}
+
+TEST(ConsoleSinkPrefixed, AlignsNamesMarksStderrAndEndsAPartialLine) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"a", "long_name"}));
+  sink.on_event(run_started(2));
+  sink.on_event(started(0, "a"));
+  sink.on_event(started(1, "long_name"));
+  sink.on_event(output(0, "a", "x\ny\n"));
+  sink.on_event(output(1, "long_name", "z\n", StreamKind::Stderr));
+  sink.on_event(output(0, "a", "partial"));
+  EXPECT_EQ(out.text(),
+            "a         | x\n"
+            "a         | y\n"
+            "long_name ! z\n"
+            "a         | partial\n");
+}
+
+TEST(ConsoleSinkPrefixed, OneWritePerBatch) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
+  sink.on_event(output(0, "t", "1\n2\n3\n4\n"));
+  EXPECT_EQ(out.writes(), 1u);
+  EXPECT_EQ(out.text(), "t | 1\nt | 2\nt | 3\nt | 4\n");
+}
+
+TEST(ConsoleSinkPrefixed, CapsThePaddingButNeverCutsAName) {
+  StringOutput out;
+  auto o = opts(OutputMode::Prefixed, {"a", std::string(40, 'n')});
+  o.max_prefix_width = 5;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "a", "x\n"));
+  sink.on_event(output(1, std::string(40, 'n'), "y\n"));
+  EXPECT_EQ(out.text(), "a     | x\n" + std::string(40, 'n') + " | y\n");
+}
+
+TEST(ConsoleSinkPrefixed, EmptyLinesKeepTheirPrefix) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
+  sink.on_event(output(0, "t", "\n\nz\n"));
+  EXPECT_EQ(out.text(), "t | \nt | \nt | z\n");
+}
+
+TEST(ConsoleSinkColor, DecideColor) {
+  EXPECT_TRUE(decide_color(ColorMode::Always, true, false));
+  EXPECT_FALSE(decide_color(ColorMode::Never, false, true));
+  EXPECT_TRUE(decide_color(ColorMode::Auto, false, true));
+  EXPECT_FALSE(decide_color(ColorMode::Auto, true, true));   // NO_COLOR
+  EXPECT_FALSE(decide_color(ColorMode::Auto, false, false));  // not a TTY
+  EXPECT_EQ(parse_color_mode("always"), ColorMode::Always);
+  EXPECT_EQ(parse_color_mode("sometimes"), std::nullopt);
+  EXPECT_EQ(parse_output_mode("grouped"), OutputMode::Grouped);
+  EXPECT_EQ(parse_output_mode("loud"), std::nullopt);
+}
+
+TEST(ConsoleSinkColor, ForcedColorsOffATtyPaintThePrefixOnly) {
+  StringOutput out;
+  auto o = opts(OutputMode::Prefixed, {"ab", "c"});
+  o.color = ColorMode::Always;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "ab", "x\n"));
+  sink.on_event(output(1, "c", "y\n", StreamKind::Stderr));
+  EXPECT_EQ(out.text(),
+            "\x1b[36mab\x1b[0m | x\n"
+            "\x1b[32mc\x1b[0m  \x1b[31m!\x1b[0m y\n");
+}
+
+TEST(ConsoleSinkColor, NoColorOffATtyByDefault) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
+  EXPECT_FALSE(sink.color());
+  sink.on_event(run_started(1));
+  sink.on_event(output(0, "t", "x\n"));
+  sink.on_event(finished(0, "t", TaskStatus::Failed, 2));
+  sink.on_event(RunFinished{at(), RunStatus::Failed, 0, 1, 0, 0, 0, 0, 900});
+  EXPECT_EQ(out.text().find('\x1b'), std::string::npos) << out.text();
+}
+
+TEST(ConsoleSinkColor, NoColorEnvironmentTurnsAutoOffOnATty) {
+  StringOutput out(true);
+  auto o = opts(OutputMode::Prefixed, {"t"});
+  o.no_color_env = true;
+  ConsoleSink sink(out, o);
+  EXPECT_FALSE(sink.color());
+  sink.on_event(output(0, "t", "x\n"));
+  EXPECT_EQ(out.text(), "t | x\n");
+}
+
+TEST(ConsoleSinkColor, ColorsOnATty) {
+  StringOutput out(true);
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
+  EXPECT_TRUE(sink.color());
+  sink.on_event(output(0, "t", "x\n"));
+  EXPECT_EQ(out.text(), "\x1b[36mt\x1b[0m | x\n");
+}
+
+TEST(ConsoleSinkTty, NeutralisesControlSequencesButKeepsSgr) {
+  StringOutput out(true);
+  auto o = opts(OutputMode::Prefixed, {"t"});
+  o.color = ColorMode::Never;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "t", "a\x1b]0;pwned\x07" "b\n\x1b]52;c;aGk=\x1b\\c\n\x1b[1mbold\n"));
+  // The task left bold on: a reset follows its batch, before the newline.
+  EXPECT_EQ(out.text(), "t | ab\nt | c\nt | \x1b[1mbold\x1b[0m\n");
+}
+
+TEST(ConsoleSinkTty, OffATtyTaskBytesPassUnchanged) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
+  sink.on_event(output(0, "t", "a\x1b]0;title\x07" "b\n"));
+  EXPECT_EQ(out.text(), "t | a\x1b]0;title\x07" "b\n");
+}
+
+TEST(ConsoleSinkTty, StatusLineIsClearedBeforeOutputAndRedrawnAfter) {
+  StringOutput out(true, 80);
+  auto o = opts(OutputMode::Prefixed, {"a", "b"});
+  o.color = ColorMode::Never;
+  ConsoleSink sink(out, o);
+  sink.on_event(run_started(3));
+  EXPECT_EQ(out.take(), "[0/3]  0.0s\x1b[K");
+  sink.on_event(started(0, "a", 100));
+  sink.on_event(started(1, "b", 200));
+  EXPECT_EQ(out.take(), "\r\x1b[K[0/3] running: a  0.1s\x1b[K\r\x1b[K[0/3] running: a, b  0.2s\x1b[K");
+  sink.on_event(output(0, "a", "hello\n", StreamKind::Stdout, 1500));
+  EXPECT_EQ(out.take(), "\r\x1b[Ka | hello\n[0/3] running: a, b  1.5s\x1b[K");
+  sink.tick(at(2300));
+  EXPECT_EQ(out.take(), "\r[0/3] running: a, b  2.3s\x1b[K");
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded, 0, 812, 2400));
+  EXPECT_EQ(out.take(), "\r\x1b[K[1/3] running: b  2.4s\x1b[K");
+}
+
+TEST(ConsoleSinkTty, StatusLineNeverLandsInsideOutput) {
+  StringOutput out(true, 80);
+  ConsoleSink sink(out, opts(OutputMode::Interleaved));
+  sink.on_event(run_started(2));
+  sink.on_event(started(0, "a"));
+  sink.on_event(started(1, "b"));
+  sink.on_event(output(0, "a", "one\ntw"));  // interleaved: raw, may end mid-line
+  sink.tick(at(500));                        // must not draw mid-line
+  sink.on_event(output(1, "b", "o\n"));
+  sink.on_event(finished(0, "a", TaskStatus::Failed, 3));
+  sink.on_event(output(1, "b", "three\n"));
+  sink.on_event(finished(1, "b", TaskStatus::Succeeded));
+  sink.on_event(RunFinished{at(900), RunStatus::Failed, 1, 1, 0, 0, 0, 0, 900});
+  sink.close();
+  std::string current;
+  auto lines = emulate(out.text(), &current);
+  std::vector<std::string> expect = {"one", "two", "[sluice] a failed (exit 3) after 0.8s", "three"};
+  ASSERT_GE(lines.size(), expect.size()) << out.text();
+  EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 4), expect) << out.text();
+  EXPECT_EQ(current, "");
+}
+
+TEST(ConsoleSinkTty, StatusLineFitsTheTerminal) {
+  for (std::size_t cols : {40u, 30u}) {
+    StringOutput out(true, cols);
+    ConsoleSink sink(out, opts(OutputMode::Quiet));
+    sink.on_event(run_started(9));
+    std::vector<std::string> names;
+    for (int i = 0; i < 6; ++i) names.push_back("task" + std::to_string(i));
+    for (TaskId i = 0; i < 6; ++i) sink.on_event(started(i, names[i]));
+    std::string current;
+    emulate(out.text(), &current);
+    EXPECT_EQ(current, cols == 40 ? "[0/9] running: task0, +5 more  0.0s" : "[0/9] running: +6 more  0.0s");
+    EXPECT_LT(current.size(), cols);
+  }
+}
+
+TEST(ConsoleSinkNotTty, NoStatusLineAndNoMessagesForSuccess) {
+  StringOutput out;
+  auto o = opts(OutputMode::Prefixed, {"a"});
+  o.summary = false;
+  ConsoleSink sink(out, o);
+  sink.on_event(run_started(1));
+  sink.on_event(started(0, "a"));
+  sink.on_event(output(0, "a", "hi\n"));
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded));
+  sink.on_event(RunFinished{at(), RunStatus::Succeeded, 1, 0, 0, 0, 0, 0, 1234});
+  EXPECT_EQ(out.text(), "a | hi\n[sluice] run succeeded in 1.2s: 1 succeeded\n");
+}
+
+TEST(ConsoleSinkMessages, FailuresTimeoutsRetriesAndIgnored) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed));
+  sink.on_event(started(0, "fetch"));
+  sink.on_event(TaskRetrying{at(), 0, "fetch", 2, 412, "exit 7"});
+  auto f = finished(0, "fetch", TaskStatus::Failed, 7, 2500);
+  f.attempts = 2;
+  sink.on_event(f);
+  sink.on_event(finished(1, "slow", TaskStatus::TimedOut, std::nullopt, 30000));
+  auto spawn = finished(2, "typo", TaskStatus::Failed, std::nullopt, 3);
+  spawn.error = "command not found: fecth";
+  sink.on_event(spawn);
+  auto ign = finished(3, "lint", TaskStatus::Failed, 1, 100);
+  ign.ignored = true;
+  sink.on_event(ign);
+  auto sig = finished(4, "oom", TaskStatus::Failed, std::nullopt, 100);
+  sig.signal = 9;
+  sink.on_event(sig);
+  sink.on_event(finished(5, "never", TaskStatus::Cancelled, std::nullopt, 0));
+  EXPECT_EQ(out.text(),
+            "[sluice] fetch: exit 7, retrying in 0.4s (attempt 2)\n"
+            "[sluice] fetch failed (exit 7) after 2.5s and 2 attempts\n"
+            "[sluice] slow timed out after 30.0s\n"
+            "[sluice] typo failed: command not found: fecth after 0.0s\n"
+            "[sluice] lint failed (exit 1) after 0.1s (ignored: continue_on_error)\n"
+            "[sluice] oom failed (SIGKILL) after 0.1s\n");
+}
+
+TEST(ConsoleSinkMessages, VerboseAddsStartsAndSuccesses) {
+  StringOutput out;
+  auto o = opts(OutputMode::Prefixed);
+  o.verbose = true;
+  o.summary = false;
+  ConsoleSink sink(out, o);
+  sink.on_event(run_started(2));
+  sink.on_event(started(0, "a"));
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded, 0, 1500));
+  auto s = finished(1, "b", TaskStatus::Skipped, std::nullopt, 0);
+  s.reason = SkipReason::DependencyFailed;
+  sink.on_event(s);
+  EXPECT_EQ(out.text(),
+            "[sluice] running etl: 2 tasks\n"
+            "[sluice] a started\n"
+            "[sluice] a succeeded in 1.5s\n"
+            "[sluice] b skipped (dependency_failed)\n");
+}
+
+TEST(ConsoleSinkSummary, FullTable) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Quiet));
+  sink.on_event(run_started(4));
+  sink.on_event(finished(2, "load", TaskStatus::Failed, 2, 65000));
+  sink.on_event(finished(0, "fetch", TaskStatus::Succeeded, 0, 812));
+  auto s = finished(3, "report", TaskStatus::Skipped, std::nullopt, 0);
+  s.reason = SkipReason::DependencyFailed;
+  s.attempts = 0;
+  sink.on_event(s);
+  auto k = finished(1, "transform", TaskStatus::Failed, std::nullopt, 3000);
+  k.signal = 9;
+  k.attempts = 3;
+  sink.on_event(k);
+  out.take();
+  sink.on_event(RunFinished{at(), RunStatus::Failed, 1, 2, 0, 0, 1, 0, 70000});
+  EXPECT_EQ(out.text(),
+            "TASK       STATUS                       ATTEMPTS  DURATION  EXIT\n"
+            "fetch      succeeded                           1      0.8s  0\n"
+            "transform  failed                              3      3.0s  SIGKILL\n"
+            "load       failed                              1     1m05s  2\n"
+            "report     skipped (dependency_failed)         0         -  -\n"
+            "[sluice] run failed in 1m10s: 1 succeeded, 2 failed, 1 skipped\n");
+}
+
+TEST(ConsoleSinkSummary, ManyTasksShowOnlyTheFailedRows) {
+  StringOutput out;
+  auto o = opts(OutputMode::Quiet);
+  o.summary_full_limit = 3;
+  ConsoleSink sink(out, o);
+  std::vector<std::string> names;
+  for (int i = 0; i < 10; ++i) names.push_back("t" + std::to_string(i));
+  for (TaskId i = 0; i < 10; ++i)
+    sink.on_event(finished(i, names[i], i == 4 ? TaskStatus::TimedOut : TaskStatus::Succeeded,
+                           i == 4 ? std::nullopt : std::optional<int>(0), 100));
+  out.take();
+  sink.on_event(RunFinished{at(), RunStatus::Failed, 9, 0, 1, 0, 0, 0, 5000});
+  EXPECT_EQ(out.text(),
+            "TASK  STATUS     ATTEMPTS  DURATION  EXIT\n"
+            "t4    timed_out         1      0.1s  -\n"
+            "(9 more tasks not shown)\n"
+            "[sluice] run failed in 5.0s: 9 succeeded, 1 timed out\n");
+}
+
+TEST(ConsoleSinkSummary, QuietFlagDropsTheTableButKeepsTheResult) {
+  StringOutput out;
+  auto o = opts(OutputMode::Quiet);
+  o.summary = false;
+  ConsoleSink sink(out, o);
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded));
+  sink.on_event(RunFinished{at(), RunStatus::Interrupted, 1, 0, 0, 3, 0, 0, 2000});
+  EXPECT_EQ(out.text(), "[sluice] run interrupted after 2.0s: 1 succeeded, 3 cancelled\n");
+}
+
+TEST(ConsoleSinkQuiet, ShowsTheLastLinesOfAFailedTaskOnly) {
+  StringOutput out;
+  auto o = opts(OutputMode::Quiet, {"bad", "ok"});
+  o.quiet_tail_lines = 3;
+  ConsoleSink sink(out, o);
+  sink.on_event(started(0, "bad"));
+  sink.on_event(started(1, "ok"));
+  sink.on_event(output(0, "bad", "1\n2\n3\n"));
+  sink.on_event(output(1, "ok", "fine\n"));
+  sink.on_event(output(0, "bad", "4\n", StreamKind::Stderr));
+  sink.on_event(output(0, "bad", "5"));
+  sink.on_event(finished(1, "ok", TaskStatus::Succeeded));
+  EXPECT_EQ(out.text(), "");
+  sink.on_event(finished(0, "bad", TaskStatus::Failed, 1, 100));
+  EXPECT_EQ(out.text(),
+            "[sluice] bad failed (exit 1) after 0.1s\n"
+            "bad | 3\n"
+            "bad ! 4\n"
+            "bad | 5\n");
+}
+
+TEST(ConsoleSinkQuiet, KeepsTheTailOfOneLargeBatch) {
+  StringOutput out;
+  auto o = opts(OutputMode::Quiet, {"t"});
+  o.quiet_tail_lines = 2;
+  ConsoleSink sink(out, o);
+  std::string big;
+  for (int i = 0; i < 1000; ++i) big += std::to_string(i) + "\n";
+  sink.on_event(output(0, "t", big));
+  sink.on_event(output(0, "t", "\n"));
+  sink.on_event(finished(0, "t", TaskStatus::TimedOut, std::nullopt, 100));
+  EXPECT_EQ(out.text(), "[sluice] t timed out after 0.1s\nt | 999\nt | \n");
+}
+
+TEST(ConsoleSinkInterleaved, RawBytesAsTheyCome) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Interleaved));
+  sink.on_event(output(0, "a", "a1\n"));
+  sink.on_event(output(1, "b", "b1\n", StreamKind::Stderr));
+  sink.on_event(output(0, "a", "tail"));
+  sink.on_event(finished(0, "a", TaskStatus::Failed, 1, 100));
+  EXPECT_EQ(out.text(), "a1\nb1\ntail\n[sluice] a failed (exit 1) after 0.1s\n");
+}
+
+TEST(ConsoleSinkGrouped, PrintsEachTaskInOneBlockWhenItEnds) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Grouped));
+  sink.on_event(started(0, "a"));
+  sink.on_event(started(1, "b"));
+  sink.on_event(output(0, "a", "a1\n"));
+  sink.on_event(output(1, "b", "b1\n"));
+  sink.on_event(output(0, "a", "a2\n", StreamKind::Stderr));
+  sink.on_event(output(1, "b", "b2"));
+  EXPECT_EQ(out.text(), "");
+  sink.on_event(finished(1, "b", TaskStatus::Failed, 4, 100));
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded));
+  sink.on_event(finished(2, "silent", TaskStatus::Succeeded));
+  EXPECT_EQ(out.text(),
+            "--- b ---\nb1\nb2\n"
+            "[sluice] b failed (exit 4) after 0.1s\n"
+            "--- a ---\na1\na2\n");
+}
+
+TEST(ConsoleSinkGrouped, WaitsForABackloggedOutputAndKeepsOrder) {
+  StringOutput out;
+  auto o = opts(OutputMode::Grouped);
+  o.grouped_memory_limit = 8;  // spill to the temporary file
+  o.replay_chunk = 5;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "a", "0123456789\nabcdefghij\n"));
+  out.set_backlogged(true);
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded));
+  sink.on_event(finished(1, "b", TaskStatus::Failed, 1, 100));
+  EXPECT_TRUE(sink.backlogged());
+  EXPECT_EQ(out.text(), "");
+  out.set_backlogged(false);
+  sink.resume();
+  EXPECT_FALSE(sink.backlogged());
+  EXPECT_EQ(out.text(), "--- a ---\n0123456789\nabcdefghij\n[sluice] b failed (exit 1) after 0.1s\n");
+}
+
+/// Counts bytes and checks they are the expected repeating pattern without
+/// keeping them.
+class CheckingOutput final : public ByteOutput {
+ public:
+  CheckingOutput(std::string_view pattern, std::size_t skip) : pattern_(pattern), skip_(skip) {}
+  void write(std::string_view bytes) override {
+    for (char c : bytes) {
+      if (skip_ > 0) {
+        --skip_;
+        continue;
+      }
+      if (c != pattern_[pos_ % pattern_.size()]) ++mismatches_;
+      ++pos_;
+    }
+  }
+  bool backlogged() const override { return false; }
+  bool is_tty() const override { return false; }
+  std::size_t total() const { return pos_; }  // after the skipped bytes
+  std::size_t mismatches() const { return mismatches_; }
+
+ private:
+  std::string pattern_;
+  std::size_t skip_;
+  std::size_t pos_ = 0;
+  std::size_t mismatches_ = 0;
+};
+
+TEST(ConsoleSinkGrouped, FiftyMegabytesStayBoundedInMemory) {
+  const std::string line = "2024-01-01T00:00:00Z INFO node=w3 step=42 msg=some log lin\n";  // 60 bytes
+  std::string batch;
+  for (int i = 0; i < 1024; ++i) batch += line;  // 60 KiB
+  CheckingOutput out(line, std::string_view("--- t ---\n").size());
+  auto o = opts(OutputMode::Grouped);
+  o.grouped_memory_limit = 64 * 1024;
+  ConsoleSink sink(out, o);
+  const std::size_t batches = 50 * 1024 * 1024 / batch.size();
+  std::size_t peak = 0;
+  for (std::size_t i = 0; i < batches; ++i) {
+    sink.on_event(output(0, "t", batch));
+    peak = std::max(peak, sink.grouped_memory_bytes());
+  }
+  EXPECT_LE(peak, 64u * 1024);
+  EXPECT_EQ(out.total(), 0u);
+  sink.on_event(finished(0, "t", TaskStatus::Succeeded));
+  EXPECT_EQ(out.total(), batches * batch.size());
+  EXPECT_EQ(out.mismatches(), 0u);
+}
+
+TEST(ConsoleSinkGrouped, CloseFlushesTasksThatNeverFinished) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Grouped));
+  sink.on_event(output(0, "a", "left behind\n"));
+  sink.close();
+  EXPECT_EQ(out.text(), "--- a ---\nleft behind\n");
+  sink.on_event(output(0, "a", "after close\n"));
+  EXPECT_EQ(out.text(), "--- a ---\nleft behind\n");
+}
+
+}  // namespace
+}  // namespace sluice::detail
