@@ -26,14 +26,17 @@
 ///   `cancelled` (with its attempts and last outcome).
 /// - Only a second SIGINT escalates to killing everything; a repeated SIGTERM
 ///   or SIGHUP changes nothing.
+/// - `up_to_date` is the engine's decision (SchedulerOptions::is_up_to_date,
+///   asked when a task's dependencies are done); `-B` is simply no predicate.
 /// - Every attempt gets one TaskStarted: the runner reports it through
 ///   on_task_started (pid 0 for tasks without a process); an attempt that
 ///   finishes without it (a spawn failure) gets one with pid 0 first, except
 ///   an attempt skipped by its `if`.
 ///
-/// Roadmap hooks: a task's dependents are released by release_dependents(),
-/// kept apart from finishing, so a service can release them when it becomes
-/// ready and finish later; stream edges will start groups through start_task().
+/// Roadmap hooks: releasing a task's dependents (release_dependents) is a
+/// step of its own, today taken by finish(); a service will take it when it
+/// becomes ready and finish later. Stream edges will start groups of tasks
+/// together through start_task().
 #pragma once
 
 #include <cstdint>

@@ -28,12 +28,18 @@ std::string normalize_path(std::string_view path) {
     }
     i = j + 1;
   }
-  std::string out = absolute ? "/" : "";
+  // Built with push_back/append only: GCC 12's -Wrestrict misfires on
+  // assigning a literal to a string that was concatenated before.
+  std::size_t size = absolute ? 1 : 0;
+  for (auto part : parts) size += part.size() + 1;
+  std::string out;
+  out.reserve(size + 1);
+  if (absolute) out.push_back('/');
   for (size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) out += '/';
-    out += parts[k];
+    if (k > 0) out.push_back('/');
+    out.append(parts[k].data(), parts[k].size());
   }
-  if (out.empty()) out = ".";
+  if (out.empty()) out.push_back('.');
   return out;
 }
 
@@ -62,11 +68,10 @@ std::string file_stem(std::string_view path) {
 
 std::string absolute_path(std::string_view path) {
   if (!path.empty() && path.front() == '/') return normalize_path(path);
-  std::string cwd;
   std::vector<char> buf(4096);
-  if (::getcwd(buf.data(), buf.size()) != nullptr) cwd = buf.data();
-  if (cwd.empty()) cwd = "/";
-  return join_path(cwd, path);
+  // Without a working directory (it was deleted) the root is the best guess.
+  const char* cwd = ::getcwd(buf.data(), buf.size());
+  return join_path(cwd != nullptr && *cwd != '\0' ? std::string_view(cwd) : std::string_view("/"), path);
 }
 
 }  // namespace sluice::detail

@@ -645,13 +645,15 @@ void Loader::load_scope(std::uint32_t u) {
         d.message = e.message;
         diags_.push_back(std::move(d));
       }
-      for (auto& [k, v] : parsed.entries) {
+      for (auto& entry : parsed.entries) {
+        // Named, not a structured binding: clang 14 cannot capture those in a lambda.
+        std::string& key = entry.first;
         auto it = std::find_if(unit.scope.env.begin(), unit.scope.env.end(),
-                               [&](const auto& e) { return e.first == k; });
+                               [&](const auto& e) { return e.first == key; });
         if (it != unit.scope.env.end())
-          it->second = Template::literal(std::move(v));
+          it->second = Template::literal(std::move(entry.second));
         else
-          unit.scope.env.emplace_back(std::move(k), Template::literal(std::move(v)));
+          unit.scope.env.emplace_back(std::move(key), Template::literal(std::move(entry.second)));
       }
     }
   }
