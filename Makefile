@@ -14,7 +14,7 @@ CMAKE ?= cmake
 CTEST_FLAGS ?= --output-on-failure --no-tests=error -j $(JOBS)
 SLUICE = build/release/sluice
 
-.PHONY: all deps build run test test-release test-asan test-tsan fuzz bench install clean
+.PHONY: all deps build run test test-release test-package test-asan test-tsan fuzz bench install clean
 
 all: build
 
@@ -32,10 +32,18 @@ run: build
 	$(SLUICE) list -f pipelines/demo.yaml
 	$(SLUICE) run -f pipelines/demo.yaml
 
-test: test-release test-asan test-tsan
+test: test-release test-package test-asan test-tsan
 
 test-release: build
 	cd build/release && ctest $(CTEST_FLAGS)
+
+# The installed library, used from outside the tree with find_package(sluice).
+test-package: build
+	rm -rf build/stage build/package
+	$(CMAKE) --install build/release --prefix build/stage > /dev/null
+	$(CMAKE) -S tests/package -B build/package -DCMAKE_PREFIX_PATH=$(CURDIR)/build/stage > /dev/null
+	$(CMAKE) --build build/package -j $(JOBS)
+	build/package/consumer
 
 test-asan: deps
 	$(CMAKE) -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_WERROR=ON \

@@ -66,7 +66,7 @@ int run_list(const Context& ctx) {
     std::string pool = task.pool.empty() ? "" : "[pool: " + task.pool + "]";
     if (!expanded) {
       group.clear();
-      out += line(task.name, width, {task.description, needs.empty() ? "" : "needs: " + needs, pool});
+      out += line(task.name, width, {task.extras().description, needs.empty() ? "" : "needs: " + needs, pool});
       continue;
     }
     if (task.base != group) {
@@ -74,7 +74,7 @@ int run_list(const Context& ctx) {
       auto count = std::count_if(p.tasks.begin(), p.tasks.end(),
                                  [&](const Task& o) { return o.base == group; });
       out += line(group, width,
-                  {task.description, "(matrix: " + std::to_string(count) + " tasks)"});
+                  {task.extras().description, "(matrix: " + std::to_string(count) + " tasks)"});
     }
     out += line("  " + task.name, width, {needs.empty() ? "" : "needs: " + needs, pool});
   }

@@ -81,7 +81,7 @@ int run(const Context& ctx, const RunFlags& f) {
   options.handle_signals = true;
   options.child_nofile_soft = guards.nofile_soft_before;
 
-  RunResult result = run_pipeline(loaded->pipeline, options);
+  RunResult result = run_pipeline(loaded->pipeline, loaded->graph, options);
   if (!result.diagnostics.empty()) {
     std::fputs(format(result.diagnostics).c_str(), stderr);
   }

@@ -1,87 +1,16 @@
 // End-to-end tests of the planning commands (validate, list, graph, schema)
 // and of the CLI's argument handling: the real `sluice` binary, run in a
 // temporary directory on small pipeline files.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <vector>
 
-extern char** environ;
+#include "e2e/e2e_support.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-struct CliResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliPlan : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("sluice_e2e_plan_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& text) {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-
-  // Runs the CLI in dir_ with stdout and stderr captured in files.
-  CliResult run(const std::vector<std::string>& args) {
-    std::vector<std::string> argv_s{SLUICE_CLI};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    auto out_path = (dir_ / ".out").string();
-    auto err_path = (dir_ / ".err").string();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    CliResult r;
-    int rc = posix_spawn(&pid, SLUICE_CLI, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "spawn " << SLUICE_CLI;
-    if (rc != 0) return r;
-    int status = 0;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(dir_ / ".out");
-    r.err = slurp(dir_ / ".err");
-    fs::remove(dir_ / ".out");
-    fs::remove(dir_ / ".err");
-    return r;
-  }
-
-  fs::path dir_;
-};
+class CliPlan : public sluice::e2e::CliTest {};
 
 const char* kDemo =
     "name: demo\n"

@@ -17,6 +17,22 @@
 ///   list-fds                     print the open fds from /proc/self/fd, one per line
 ///   print-env NAME               print the value of NAME (exit 1 if unset)
 ///   pwd                          print the working directory
+///   touch PATH                   create PATH (empty)
+///   append PATH TEXT             append "TEXT\n" to PATH in one O_APPEND write
+///   wait-file PATH [EXIT]        wait until PATH exists, then exit EXIT (default 0);
+///                                gives up with exit 99 after 30 s so nothing hangs
+///   wait-gone PID                wait until PID is gone or a zombie: exit 0, or 1 after 10 s
+///   spawn-tree FILE [ignore-term]
+///                                fork a grandchild (stdio on /dev/null) that waits
+///                                forever, write its pid to FILE (atomically: FILE only
+///                                exists once the grandchild does), then wait forever;
+///                                with ignore-term both ignore SIGTERM
+///   gate LOG N M                 concurrency probe: append "+\n" to LOG, and if this is
+///                                start number K (of M in all), wait until start number
+///                                min(M, K+N-1) has happened, append "-\n", exit 0. Under
+///                                a limit of N the oldest running gate can always leave
+///                                (no deadlock) and N are running most of the time; a
+///                                scheduler that exceeds N shows more "+" than that
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,11 +40,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -49,6 +71,79 @@ void print(const std::string& s) { write_all(1, s.data(), s.size()); }
 
 [[noreturn]] void wait_forever() {
   for (;;) pause();
+}
+
+void nap() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
+
+bool deadline_passed(std::chrono::steady_clock::time_point start, int seconds) {
+  return std::chrono::steady_clock::now() - start > std::chrono::seconds(seconds);
+}
+
+void append_line(const char* path, const std::string& text) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) _exit(3);
+  std::string line = text + "\n";
+  write_all(fd, line.data(), line.size());
+  close(fd);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool gone_or_zombie(const std::string& pid) {
+  std::string stat = read_file("/proc/" + pid + "/stat");
+  if (stat.empty()) return true;
+  auto close_paren = stat.rfind(')');
+  return close_paren == std::string::npos || close_paren + 2 >= stat.size() ||
+         stat[close_paren + 2] == 'Z';
+}
+
+int gate(const char* log, long n, long m) {
+  int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return 3;
+  write_all(fd, "+\n", 2);
+  // O_APPEND leaves our offset just after our own line: that is our rank.
+  off_t end = lseek(fd, 0, SEEK_CUR);
+  std::string before = read_file(log).substr(0, static_cast<size_t>(end));
+  long rank = 0;
+  for (size_t i = 0; i < before.size(); i += 2) rank += before[i] == '+';
+  long need = std::min(m, rank + n - 1);
+  auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    std::string all = read_file(log);
+    long starts = 0;
+    for (size_t i = 0; i < all.size(); i += 2) starts += all[i] == '+';
+    if (starts >= need) break;
+    if (deadline_passed(start, 30)) return 99;
+    nap();
+  }
+  write_all(fd, "-\n", 2);
+  close(fd);
+  return 0;
+}
+
+int spawn_tree(const std::string& file, bool ignore_term) {
+  if (ignore_term) signal(SIGTERM, SIG_IGN);
+  pid_t pid = fork();
+  if (pid < 0) return 3;
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    wait_forever();
+  }
+  std::string tmp = file + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << pid << "\n";
+  }
+  if (rename(tmp.c_str(), file.c_str()) != 0) return 3;
+  wait_forever();
 }
 
 int usage() {
@@ -179,5 +274,36 @@ int main(int argc, char** argv) {
     print(buf);
     return 0;
   }
+  if (cmd == "touch" && argc >= 3) {
+    int fd = open(argv[2], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return 3;
+    close(fd);
+    return 0;
+  }
+  if (cmd == "append" && argc >= 4) {
+    append_line(argv[2], argv[3]);
+    return 0;
+  }
+  if (cmd == "wait-file" && argc >= 3) {
+    auto start = std::chrono::steady_clock::now();
+    struct stat st;
+    while (stat(argv[2], &st) != 0) {
+      if (deadline_passed(start, 30)) return 99;
+      nap();
+    }
+    return argc >= 4 ? atoi(argv[3]) : 0;
+  }
+  if (cmd == "wait-gone" && argc >= 3) {
+    auto start = std::chrono::steady_clock::now();
+    while (!gone_or_zombie(argv[2])) {
+      if (deadline_passed(start, 10)) return 1;
+      nap();
+    }
+    return 0;
+  }
+  if (cmd == "spawn-tree" && argc >= 3) {
+    return spawn_tree(argv[2], argc >= 4 && std::string(argv[3]) == "ignore-term");
+  }
+  if (cmd == "gate" && argc >= 5) return gate(argv[2], atol(argv[3]), atol(argv[4]));
   return usage();
 }

@@ -9,12 +9,25 @@
 ///
 /// The one thing left for run time is `${{ tasks.NAME.outputs.KEY }}`: its
 /// value exists only once NAME has run, so such text is kept as a Template.
+///
+/// Memory shape (a 100,000-task file must plan in under 1 KiB per task): a
+/// Task holds inline only what nearly every task uses (name, action, argv or
+/// script, needs, inputs, outputs, working dir, env, pool, priority, timeouts,
+/// flags). The fields most tasks leave at their defaults (description,
+/// matrix values, file action, `if`, stdin, stdout/stderr files, retry,
+/// service, resources) live in one TaskExtras behind a pointer that stays
+/// null until a task sets one of them:
+///   read:   `task.extras().retry.limit`   (defaults when the task has none)
+///   write:  `task.edit_extras().retry.limit = 3`   (allocates on first use)
+/// Copying a Task copies its extras (deep): a Pipeline stays plain data.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,22 +49,43 @@ struct SourcePos {
 };
 
 /// Text that may still hold `${{ tasks.NAME.outputs.KEY }}` references,
-/// resolved when the task starts. A part with an empty `task` is literal.
+/// resolved when the task starts. Kept as the literal text with every
+/// reference cut out, plus where each one's value goes, so that the common
+/// case (no reference) is a single string. parts() gives the split view.
 struct Template {
+  struct Ref {
+    std::size_t at = 0;  ///< byte offset in `text` where the value is inserted
+    std::string task;    ///< referenced task
+    std::string key;     ///< referenced output key
+  };
+  /// A piece of the text in order: literal (task empty) or one reference.
   struct Part {
     std::string text;  ///< literal text (when task is empty)
     std::string task;  ///< referenced task
     std::string key;   ///< referenced output key
   };
-  std::vector<Part> parts;
 
-  static Template literal(std::string text) { return Template{{Part{std::move(text), {}, {}}}}; }
-  /// True when no part refers to a task output.
-  bool is_literal() const {
-    for (const auto& p : parts)
-      if (!p.task.empty()) return false;
-    return true;
+  std::string text;       ///< the literal text, references cut out
+  std::vector<Ref> refs;  ///< in text order (non-decreasing `at`)
+
+  static Template literal(std::string s) {
+    Template t;
+    t.text = std::move(s);
+    return t;
   }
+  /// True when no part refers to a task output.
+  bool is_literal() const { return refs.empty(); }
+  void append(std::string_view s) { text += s; }
+  void append(const Template& other) {
+    for (const Ref& r : other.refs) refs.push_back(Ref{text.size() + r.at, r.task, r.key});
+    text += other.text;
+  }
+  void append_ref(std::string task, std::string key) {
+    refs.push_back(Ref{text.size(), std::move(task), std::move(key)});
+  }
+  /// The text split at its references: literal runs and references in
+  /// order; a template with neither is one empty literal part.
+  std::vector<Part> parts() const;
 };
 
 /// A shell script whose template values live outside its text (SPEC §1.3):
@@ -129,45 +163,88 @@ struct Need {
   std::uint32_t index = 0;  ///< its index in the written `needs` list (for `tasks.X.needs[i]`)
 };
 
-struct Task {
-  std::string name;                                         ///< `build[os=linux]` for matrix tasks
-  std::string base;                                         ///< name before matrix expansion
-  std::vector<std::pair<std::string, std::string>> matrix;  ///< this expansion's values, file order
+/// A heap-held T that copies by value (deep copy) and may be null: lets a
+/// plain-data struct keep rarely used members out of line.
+template <class T>
+class CopyPtr {
+ public:
+  CopyPtr() = default;
+  CopyPtr(const CopyPtr& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  CopyPtr(CopyPtr&&) noexcept = default;
+  CopyPtr& operator=(const CopyPtr& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  CopyPtr& operator=(CopyPtr&&) noexcept = default;
+  ~CopyPtr() = default;
+
+  const T* get() const { return p_.get(); }
+  /// The value, created (default-constructed) on first use.
+  T& get_or_create() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  void reset() { p_.reset(); }
+  explicit operator bool() const { return p_ != nullptr; }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+/// The task fields most tasks leave at their defaults (see the file comment).
+struct TaskExtras {
   std::string description;
-  SourcePos pos;  ///< the task's key
+  std::vector<std::pair<std::string, std::string>> matrix;  ///< this expansion's values, file order
+  FileAction file;                  ///< Copy, Concat, Write, Hash, Compress, Decompress, Call
+  std::optional<Script> if_cmd;     ///< `if:`
+  StdinSpec stdin_spec;
+  StreamSpec stdout_spec;
+  StreamSpec stderr_spec;
+  RetryPolicy retry;
+  std::optional<ServiceSpec> service;
+  Resources resources;
+};
+
+struct Task {
+  std::string name;  ///< `build[os=linux]` for matrix tasks
+  std::string base;  ///< name before matrix expansion
+  SourcePos pos;     ///< the task's key
 
   ActionKind action = ActionKind::Run;
+  bool pty = false;
+  bool interactive = false;
+  bool continue_on_error = false;
+  bool always = false;
+  ExecutorKind executor = ExecutorKind::Local;
+  int priority = 0;
+
   Script run;                       ///< Run
   std::vector<std::string> shell;   ///< Run; default {"sh", "-c"}
   std::vector<Template> cmd;        ///< Cmd: argv, one element each
-  FileAction file;                  ///< Copy, Concat, Write, Hash, Compress, Decompress, Call
 
   std::vector<Need> needs;
   std::vector<std::string> inputs;   ///< absolute paths or globs
   std::vector<std::string> outputs;  ///< absolute paths
   std::vector<SourcePos> output_pos; ///< where each output was written (parallel to outputs)
   std::string working_dir;           ///< absolute
-  std::optional<Script> if_cmd;      ///< `if:`
-  bool pty = false;
-  bool interactive = false;
   /// Environment added to the process: dotenv files, then top-level `env`,
   /// then the task's own `env`, later entries winning. Secrets are separate.
   std::vector<std::pair<std::string, Template>> env;
-  StdinSpec stdin_spec;
-  StreamSpec stdout_spec;
-  StreamSpec stderr_spec;
   std::optional<Duration> timeout;
   Duration grace{5000};
-  RetryPolicy retry;
-  bool continue_on_error = false;
-  bool always = false;
   std::string pool;  ///< empty = none
-  int priority = 0;
-  std::optional<ServiceSpec> service;
-  ExecutorKind executor = ExecutorKind::Local;
-  Resources resources;
+
+  /// The rarely used fields: this task's, or the defaults when it set none.
+  const TaskExtras& extras() const { return extras_ ? *extras_.get() : no_extras(); }
+  /// The rarely used fields for writing; allocates them on first use.
+  TaskExtras& edit_extras() { return extras_.get_or_create(); }
+  bool has_extras() const { return static_cast<bool>(extras_); }
 
   bool is_process() const { return action == ActionKind::Run || action == ActionKind::Cmd; }
+
+ private:
+  static const TaskExtras& no_extras();
+  CopyPtr<TaskExtras> extras_;
 };
 
 struct Pool {

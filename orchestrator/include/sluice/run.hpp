@@ -23,6 +23,8 @@
 
 namespace sluice {
 
+class Graph;
+
 namespace detail {
 struct RunHandleAccess;
 }
@@ -85,6 +87,11 @@ class RunHandle {
 /// Runs `pipeline` to completion (see the file comment). `handle`, when given,
 /// may cancel it from another thread.
 RunResult run_pipeline(const Pipeline& pipeline, const RunOptions& options,
+                       RunHandle* handle = nullptr);
+
+/// The same with the graph the caller already built (and checked) for this
+/// pipeline: a 100,000-task plan is then built once, not twice.
+RunResult run_pipeline(const Pipeline& pipeline, const Graph& graph, const RunOptions& options,
                        RunHandle* handle = nullptr);
 
 /// Exit status for a finished run, as the CLI uses it: 0, 1, 3, or 128+signal.

@@ -32,7 +32,7 @@ void append_word(std::string& out, const std::string& word) {
 
 void append_template(std::string& out, const Template& t) {
   std::string word;
-  for (const auto& p : t.parts) {
+  for (const auto& p : t.parts()) {
     word += p.task.empty() ? p.text : "${{ tasks." + p.task + ".outputs." + p.key + " }}";
   }
   append_word(out, word);
@@ -55,13 +55,13 @@ void append_action(std::string& out, const Task& t) {
         append_template(out, t.cmd[i]);
       }
       return;
-    case ActionKind::Copy: out += "copy " + first(t.file.from) + " -> " + t.file.to; return;
-    case ActionKind::Concat: out += "concat " + std::to_string(t.file.from.size()) + " files -> " + t.file.to; return;
-    case ActionKind::Write: out += "write " + t.file.to; return;
-    case ActionKind::Hash: out += "hash (" + t.file.algo + ") -> " + t.file.to; return;
-    case ActionKind::Compress: out += "compress (" + t.file.format + ") " + first(t.file.from) + " -> " + t.file.to; return;
-    case ActionKind::Decompress: out += "decompress " + first(t.file.from) + " -> " + t.file.to; return;
-    case ActionKind::Call: out += "call " + t.file.function; return;
+    case ActionKind::Copy: out += "copy " + first(t.extras().file.from) + " -> " + t.extras().file.to; return;
+    case ActionKind::Concat: out += "concat " + std::to_string(t.extras().file.from.size()) + " files -> " + t.extras().file.to; return;
+    case ActionKind::Write: out += "write " + t.extras().file.to; return;
+    case ActionKind::Hash: out += "hash (" + t.extras().file.algo + ") -> " + t.extras().file.to; return;
+    case ActionKind::Compress: out += "compress (" + t.extras().file.format + ") " + first(t.extras().file.from) + " -> " + t.extras().file.to; return;
+    case ActionKind::Decompress: out += "decompress " + first(t.extras().file.from) + " -> " + t.extras().file.to; return;
+    case ActionKind::Call: out += "call " + t.extras().file.function; return;
   }
 }
 

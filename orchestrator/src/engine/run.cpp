@@ -36,14 +36,21 @@ std::vector<TaskId> select_tasks(const Pipeline& p, const Graph& g, const RunOpt
 }  // namespace
 
 RunResult run_pipeline(const Pipeline& pipeline, const RunOptions& options, RunHandle* handle) {
-  RunResult result;
-  result.status = RunStatus::Failed;
   GraphResult graph = build_graph(pipeline);
   if (!graph.ok()) {
+    RunResult result;
+    result.status = RunStatus::Failed;
     result.diagnostics = std::move(graph.diagnostics);
     return result;
   }
-  std::vector<TaskId> selected = select_tasks(pipeline, graph.graph, options, result.diagnostics);
+  return run_pipeline(pipeline, graph.graph, options, handle);
+}
+
+RunResult run_pipeline(const Pipeline& pipeline, const Graph& graph, const RunOptions& options,
+                       RunHandle* handle) {
+  RunResult result;
+  result.status = RunStatus::Failed;
+  std::vector<TaskId> selected = select_tasks(pipeline, graph, options, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
 
   if (options.dry_run) {
@@ -63,7 +70,7 @@ RunResult run_pipeline(const Pipeline& pipeline, const RunOptions& options, RunH
   }
   std::unique_ptr<detail::RunSession> session;
   try {
-    session = std::make_unique<detail::RunSession>(pipeline, graph.graph, std::move(selected),
+    session = std::make_unique<detail::RunSession>(pipeline, graph, std::move(selected),
                                                    options, std::move(secrets), handle);
   } catch (const std::exception& e) {
     // Set-up failed (an events file that cannot be opened): nothing started.

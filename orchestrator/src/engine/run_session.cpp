@@ -70,6 +70,11 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
       selected_(std::move(selected)),
       options_(options),
       secrets_(std::move(secrets)),
+      masker_([this] {
+        std::vector<std::string> values;
+        for (const auto& kv : secrets_.values) values.push_back(kv.second);
+        return values;
+      }()),
       handle_(handle),
       loop_(std::make_unique<Loop>()),
       timers_(std::make_unique<UvTimers>(*loop_)),
@@ -208,10 +213,27 @@ void RunSession::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
   scheduler_->on_task_finished(task, outcome);
 }
 
-void RunSession::emit(const Event& e) {
-  if (const auto* s = std::get_if<TaskStarted>(&e)) {
+void RunSession::emit(const Event& event) {
+  if (const auto* s = std::get_if<TaskStarted>(&event)) {
     files_.open(s->task, s->attempt);
   }
+  // Error texts and retry reasons can quote a command line: mask them too.
+  Event masked_copy;
+  const Event* chosen = &event;
+  if (!masker_.empty()) {
+    if (const auto* f = std::get_if<TaskFinished>(&event); f && !f->error.empty()) {
+      TaskFinished m = *f;
+      m.error = masker_.masked(m.error);
+      masked_copy = std::move(m);
+      chosen = &masked_copy;
+    } else if (const auto* r = std::get_if<TaskRetrying>(&event)) {
+      TaskRetrying m = *r;
+      m.reason = masker_.masked(m.reason);
+      masked_copy = std::move(m);
+      chosen = &masked_copy;
+    }
+  }
+  const Event& e = *chosen;
   if (console_) console_->on_event(e);
   if (events_) events_->on_event(e);
   if (options_.on_event) options_.on_event(e);
@@ -220,9 +242,9 @@ void RunSession::emit(const Event& e) {
 
 void RunSession::on_output(TaskId task, StreamKind stream, std::string_view lines) {
   const Task& t = pipeline_.tasks[task];
-  files_.write(task, stream, lines);
-  TaskOutput out{Clock::now(), task, t.name, stream, lines};
-  const StreamSpec& spec = stream == StreamKind::Stdout ? t.stdout_spec : t.stderr_spec;
+  files_.write(task, stream, lines);  // the task's own data: unmasked
+  TaskOutput out{Clock::now(), task, t.name, stream, masker_.mask(lines)};
+  const StreamSpec& spec = stream == StreamKind::Stdout ? t.extras().stdout_spec : t.extras().stderr_spec;
   if (console_ && spec.console) console_->on_event(out);
   if (events_) events_->on_event(out);
   if (options_.on_event) options_.on_event(out);

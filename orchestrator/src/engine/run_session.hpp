@@ -19,6 +19,7 @@
 #include "engine/secrets.hpp"
 #include "engine/stream_files.hpp"
 #include "executors/task_runner.hpp"
+#include "sinks/secret_masker.hpp"
 #include "sluice/graph.hpp"
 #include "sluice/run.hpp"
 
@@ -61,6 +62,7 @@ class RunSession final : public TaskRunner::Listener {
   std::vector<TaskId> selected_;
   const RunOptions& options_;
   SecretValues secrets_;
+  SecretMasker masker_;  ///< secret values become *** before any sink sees them
   RunHandle* handle_;
 
   // The loop first: it is destroyed last, after every handle owner below.

@@ -26,13 +26,13 @@ std::unique_ptr<FdOutput> StreamFiles::open_one(const StreamSpec& spec, int atte
 
 std::string StreamFiles::open(TaskId task, int attempt) {
   const Task& t = pipeline_.tasks[task];
-  if (t.stdout_spec.file.empty() && t.stderr_spec.file.empty()) return {};
+  if (t.extras().stdout_spec.file.empty() && t.extras().stderr_spec.file.empty()) return {};
   std::string error;
   Files f;
-  f.out = open_one(t.stdout_spec, attempt, error);
+  f.out = open_one(t.extras().stdout_spec, attempt, error);
   // Both streams into one file: share the first descriptor so lines keep their order.
-  if (!t.stderr_spec.file.empty() && t.stderr_spec.file != t.stdout_spec.file) {
-    f.err = open_one(t.stderr_spec, attempt, error);
+  if (!t.extras().stderr_spec.file.empty() && t.extras().stderr_spec.file != t.extras().stdout_spec.file) {
+    f.err = open_one(t.extras().stderr_spec, attempt, error);
   }
   open_[task] = std::move(f);
   return error;
@@ -45,8 +45,8 @@ void StreamFiles::write(TaskId task, StreamKind stream, std::string_view bytes) 
   FdOutput* target = nullptr;
   if (stream == StreamKind::Stdout) {
     target = it->second.out.get();
-  } else if (!t.stderr_spec.file.empty()) {
-    target = t.stderr_spec.file == t.stdout_spec.file ? it->second.out.get() : it->second.err.get();
+  } else if (!t.extras().stderr_spec.file.empty()) {
+    target = t.extras().stderr_spec.file == t.extras().stdout_spec.file ? it->second.out.get() : it->second.err.get();
   }
   if (target) target->write(bytes);
 }

@@ -1,5 +1,14 @@
 #include "executors/local_process_runner.hpp"
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
 #include "executors/process_task.hpp"
 
 extern "C" char** environ;
@@ -15,11 +24,42 @@ LocalProcessRunner::LocalProcessRunner(Loop& loop, const Pipeline& pipeline,
       supervisor_(loop),
       reap_timer_(loop) {
   for (char** e = environ; e && *e; ++e) base_env_.emplace_back(*e);
+  // A failure leaves it invalid: spawn_child then opens /dev/null itself.
+  dev_null_.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
 }
 
 LocalProcessRunner::~LocalProcessRunner() {
   tasks_.clear();
   finished_.clear();
+  output_dir_fd_.reset();
+  if (!output_dir_.empty() && ::rmdir(output_dir_.c_str()) != 0) {
+    // A killed task's straggler may have written its file after the unlink.
+    std::error_code ec;
+    std::filesystem::remove_all(output_dir_, ec);
+  }
+}
+
+std::string LocalProcessRunner::next_output_path(std::string& error) {
+  if (output_dir_.empty()) {
+    std::string base = options_.temp_dir;
+    if (base.empty()) {
+      const char* t = ::getenv("TMPDIR");
+      base = t && *t ? t : "/tmp";
+    }
+    std::string dir = base + "/sluice-run-XXXXXX";
+    if (!::mkdtemp(dir.data())) {
+      error = "cannot create a directory for $SLUICE_OUTPUT in " + base + ": " + std::strerror(errno);
+      return {};
+    }
+    output_dir_fd_.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!output_dir_fd_.valid()) {
+      error = "cannot open " + dir + ": " + std::strerror(errno);
+      ::rmdir(dir.c_str());
+      return {};
+    }
+    output_dir_ = std::move(dir);
+  }
+  return output_dir_ + "/output-" + std::to_string(++output_counter_);
 }
 
 void LocalProcessRunner::start(TaskId task, int attempt) {

@@ -5,9 +5,13 @@
 ///   -> check outputs / read $SLUICE_OUTPUT / remove changed outputs -> report
 ///
 /// Environment of a task: sluice's own environ, then Task::env, then the
-/// script's SLUICE_V_n values, then the secrets, then SLUICE_OUTPUT (a fresh
-/// temp file per attempt), later entries winning, plus the supervisor's
-/// SLUICE_PROCESS_TOKEN. `tasks.X.outputs.KEY` templates are resolved through
+/// script's SLUICE_V_n values, then the secrets, then SLUICE_OUTPUT, later
+/// entries winning, plus the supervisor's SLUICE_PROCESS_TOKEN. SLUICE_OUTPUT
+/// names a fresh path per attempt in a private directory made once per runner
+/// (mkdtemp, 0700, removed with the runner). The file is NOT created for the
+/// task: creating and unlinking a file per attempt cost more than the rest of
+/// the spawn on ext4; `>>` creates it, and after the exit a missing file
+/// (ENOENT, the common case) means no outputs. `tasks.X.outputs.KEY` templates are resolved through
 /// hooks.lookup_output when the attempt starts; an unset one fails the
 /// attempt like a spawn error (not retried).
 ///
@@ -41,6 +45,7 @@
 #include "runtime/pipe_reader.hpp"
 #include "runtime/process_supervisor.hpp"
 #include "runtime/timer.hpp"
+#include "runtime/unique_fd.hpp"
 #include "sluice/events.hpp"
 #include "sluice/pipeline.hpp"
 
@@ -87,6 +92,12 @@ class LocalProcessRunner final : public TaskRunner {
   void resume_reading(TaskId task);
 
   std::size_t running() const { return tasks_.size(); }
+  /// The $SLUICE_OUTPUT path for a new attempt; empty with `error` set when
+  /// the private directory cannot be made.
+  std::string next_output_path(std::string& error);
+  /// The private directory, for openat/unlinkat on a basename (a one-name
+  /// lookup instead of a whole path's); -1 before next_output_path().
+  int output_dir_fd() const { return output_dir_fd_.get(); }
   ProcessSupervisor& supervisor() { return supervisor_; }
 
  private:
@@ -100,7 +111,13 @@ class LocalProcessRunner final : public TaskRunner {
   LocalRunnerHooks hooks_;
   ProcessSupervisor supervisor_;
   ReadBuffer buffer_;
+  /// sluice's environ, copied once; a task's additions are merged per spawn.
   std::vector<std::string> base_env_;
+  /// /dev/null, opened once: the stdin of every task without one.
+  UniqueFd dev_null_;
+  std::string output_dir_;  ///< made on first use
+  UniqueFd output_dir_fd_;
+  std::uint64_t output_counter_ = 0;
   std::unordered_map<TaskId, std::unique_ptr<ProcessTask>> tasks_;
   /// Finished tasks are destroyed on the next loop turn, not inside their
   /// own callbacks.

@@ -7,9 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
-#include <unordered_map>
 
 #include "executors/local_process_runner.hpp"
 #include "executors/output_file.hpp"
@@ -19,33 +16,25 @@ namespace {
 
 std::string signal_text(int sig) { return "signal " + std::to_string(sig); }
 
-/// Sets NAME=VALUE, replacing an earlier NAME.
-class EnvBuilder {
+/// A task's additions to the shared base environment: NAME=VALUE, a later
+/// NAME replacing an earlier one. A handful of entries: a linear search beats
+/// hashing, and the base itself is never copied (SpawnRequest::base_env).
+class EnvAdditions {
  public:
-  explicit EnvBuilder(const std::vector<std::string>& base) {
-    for (const auto& e : base) set_entry(e);
+  void set(const std::string& name, const std::string& value) {
+    for (auto& e : env_) {
+      if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0) {
+        e.replace(name.size() + 1, std::string::npos, value);
+        return;
+      }
+    }
+    env_.push_back(name + "=" + value);
   }
-  void set(const std::string& name, const std::string& value) { set_entry(name + "=" + value); }
   std::vector<std::string> take() { return std::move(env_); }
 
  private:
-  void set_entry(const std::string& entry) {
-    std::string name = entry.substr(0, entry.find('='));
-    auto [it, fresh] = index_.emplace(name, env_.size());
-    if (fresh)
-      env_.push_back(entry);
-    else
-      env_[it->second] = entry;
-  }
   std::vector<std::string> env_;
-  std::unordered_map<std::string, std::size_t> index_;
 };
-
-std::string temp_dir(const std::string& configured) {
-  if (!configured.empty()) return configured;
-  const char* t = ::getenv("TMPDIR");
-  return t && *t ? t : "/tmp";
-}
 
 }  // namespace
 
@@ -61,12 +50,12 @@ ProcessTask::ProcessTask(LocalProcessRunner& runner, TaskId id, int attempt)
 
 ProcessTask::~ProcessTask() {
   proc_.reset();  // kills and reaps a child still running
-  if (!output_file_.empty()) ::unlink(output_file_.c_str());
+  if (!output_file_.empty() && !output_consumed_) ::unlinkat(runner_.output_dir_fd(), output_name(), 0);
 }
 
 std::optional<std::string> ProcessTask::resolve(const Template& t, std::string& error) const {
   std::string out;
-  for (const auto& part : t.parts) {
+  for (const auto& part : t.parts()) {
     if (part.task.empty()) {
       out += part.text;
       continue;
@@ -82,9 +71,8 @@ std::optional<std::string> ProcessTask::resolve(const Template& t, std::string& 
   return out;
 }
 
-bool ProcessTask::build_env(const Script* script, std::vector<std::string>& env,
-                            std::string& error) const {
-  EnvBuilder b(runner_.base_env_);
+bool ProcessTask::build_env(const Script* script, SpawnRequest& spawn, std::string& error) const {
+  EnvAdditions b;
   for (const auto& [name, value] : task_.env) {
     auto v = resolve(value, error);
     if (!v) return false;
@@ -99,7 +87,8 @@ bool ProcessTask::build_env(const Script* script, std::vector<std::string>& env,
   }
   for (const auto& [name, value] : runner_.options_.secrets) b.set(name, value);
   if (!output_file_.empty()) b.set("SLUICE_OUTPUT", output_file_);
-  env = b.take();
+  spawn.env = b.take();
+  spawn.base_env = &runner_.base_env_;
   return true;
 }
 
@@ -129,30 +118,26 @@ void ProcessTask::start() {
     finish_later(fail);
     return;
   }
-  std::string path = temp_dir(runner_.options_.temp_dir) + "/sluice-output-XXXXXX";
-  int fd = ::mkstemp(path.data());
-  if (fd < 0) {
-    fail.error = "cannot create $SLUICE_OUTPUT file in " + temp_dir(runner_.options_.temp_dir) +
-                 ": " + std::strerror(errno);
+  output_file_ = runner_.next_output_path(fail.error);
+  if (output_file_.empty()) {
     finish_later(fail);
     return;
   }
-  ::close(fd);
-  output_file_ = path;
 
-  if (attempt_ == 1 && task_.if_cmd) {
+  if (attempt_ == 1 && task_.extras().if_cmd) {
     SubprocessOptions opts;
     std::string error;
-    if (!build_env(&*task_.if_cmd, opts.spawn.env, error)) {
+    if (!build_env(&*task_.extras().if_cmd, opts.spawn, error)) {
       fail.error = "if: " + error;
       finish_later(fail);
       return;
     }
     opts.spawn.argv = task_.shell.empty() ? std::vector<std::string>{"sh", "-c"} : task_.shell;
-    opts.spawn.argv.push_back(task_.if_cmd->text);
+    opts.spawn.argv.push_back(task_.extras().if_cmd->text);
     opts.spawn.working_dir = task_.working_dir;
     opts.spawn.nofile_soft_limit = runner_.options_.child_nofile_soft;
     opts.capture = false;  // the condition's own output is discarded
+    for (int& fd : opts.spawn.stdio) fd = runner_.dev_null_.get();
     phase_ = Phase::If;
     proc_ = make_subprocess();
     if (auto err = proc_->start(std::move(opts))) {
@@ -194,7 +179,7 @@ void ProcessTask::start_action() {
   SubprocessOptions opts;
   std::string error;
   const Script* script = task_.action == ActionKind::Run ? &task_.run : nullptr;
-  if (!build_env(script, opts.spawn.env, error)) {
+  if (!build_env(script, opts.spawn, error)) {
     fail.error = error;
     finish_later(fail);
     return;
@@ -224,11 +209,12 @@ void ProcessTask::start_action() {
     opts.spawn.stdio[1] = 1;
     opts.spawn.stdio[2] = 2;
   } else {
-    switch (task_.stdin_spec.kind) {
+    switch (task_.extras().stdin_spec.kind) {
       case StdinSpec::Kind::Null:
+        opts.spawn.stdio[0] = runner_.dev_null_.get();  // -1 (spawn opens one) if it failed
         break;
       case StdinSpec::Kind::Text: {
-        auto text = resolve(task_.stdin_spec.text, error);
+        auto text = resolve(task_.extras().stdin_spec.text, error);
         if (!text) {
           fail.error = error;
           finish_later(fail);
@@ -253,9 +239,9 @@ void ProcessTask::start_action() {
       }
       case StdinSpec::Kind::File:
         // The file itself becomes the child's stdin: streamed by the kernel.
-        stdin_fd_.reset(::open(task_.stdin_spec.path.c_str(), O_RDONLY | O_CLOEXEC));
+        stdin_fd_.reset(::open(task_.extras().stdin_spec.path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!stdin_fd_.valid()) {
-          fail.error = "stdin file " + task_.stdin_spec.path + ": " + std::strerror(errno);
+          fail.error = "stdin file " + task_.extras().stdin_spec.path + ": " + std::strerror(errno);
           finish_later(fail);
           return;
         }
@@ -308,14 +294,34 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
     if (auto missing = outputs_.first_missing()) out.error = "output not created: " + *missing;
   }
   if (out.succeeded()) {
-    std::ifstream in(output_file_, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto pairs = parse_output_file(text.str());
+    auto pairs = parse_output_file(take_output_file());
     if (!pairs.empty() && runner_.hooks_.on_task_outputs) runner_.hooks_.on_task_outputs(id_, std::move(pairs));
   }
   if (!out.succeeded() || signalled_) outputs_.remove_changed();
   finish(out);
+}
+
+const char* ProcessTask::output_name() const {
+  return output_file_.c_str() + output_file_.rfind('/') + 1;
+}
+
+std::string ProcessTask::take_output_file() {
+  std::string text;
+  UniqueFd fd(::openat(runner_.output_dir_fd(), output_name(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    // ENOENT: the task wrote no outputs (the common case, one syscall).
+    output_consumed_ = errno == ENOENT;
+    return text;
+  }
+  char buf[16 * 1024];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  output_consumed_ = ::unlinkat(runner_.output_dir_fd(), output_name(), 0) == 0;
+  return text;
 }
 
 void ProcessTask::finish_later(AttemptOutcome outcome) {

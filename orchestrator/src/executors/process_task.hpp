@@ -43,8 +43,12 @@ class ProcessTask {
   void finish_later(AttemptOutcome outcome);
   void finish(AttemptOutcome outcome);
   std::optional<std::string> resolve(const Template& t, std::string& error) const;
-  /// The environment for a script's values (`values` may be null).
-  bool build_env(const Script* script, std::vector<std::string>& env, std::string& error) const;
+  /// spawn.env/base_env for a script's values (`script` may be null).
+  bool build_env(const Script* script, SpawnRequest& spawn, std::string& error) const;
+  /// Reads and removes the $SLUICE_OUTPUT file; empty when none was written.
+  std::string take_output_file();
+  /// output_file_'s basename, in the runner's output directory.
+  const char* output_name() const;
   std::unique_ptr<Subprocess> make_subprocess();
 
   LocalProcessRunner& runner_;
@@ -54,6 +58,7 @@ class ProcessTask {
   Phase phase_ = Phase::Idle;
   DeclaredOutputs outputs_;
   std::string output_file_;
+  bool output_consumed_ = false;  ///< read and unlinked, or never created
   UniqueFd stdin_fd_;
   std::unique_ptr<Subprocess> proc_;
   std::unique_ptr<Subprocess> if_proc_;  ///< the finished `if` process

@@ -63,10 +63,10 @@ std::string Graph::to_json(const Pipeline& p) const {
     json needs = json::array();
     for (TaskId d : dependencies(t)) needs.push_back(p.tasks[d].name);
     json matrix = json::object();
-    for (const auto& [k, v] : task.matrix) matrix[k] = v;
+    for (const auto& [k, v] : task.extras().matrix) matrix[k] = v;
     tasks.push_back({{"name", task.name},
                      {"base", task.base.empty() ? task.name : task.base},
-                     {"description", task.description},
+                     {"description", task.extras().description},
                      {"needs", std::move(needs)},
                      {"pool", task.pool.empty() ? json(nullptr) : json(task.pool)},
                      {"matrix", std::move(matrix)},

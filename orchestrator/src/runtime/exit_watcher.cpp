@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -31,24 +32,15 @@ std::optional<ExitStatus> reap_child(int pid, bool block) {
 
 ExitWatcher::ExitWatcher(Loop& loop, int pid, UniqueFd pidfd,
                          std::function<void(const ExitStatus&)> on_exit)
-    : pid_(pid), pidfd_(std::move(pidfd)), poll_(this), on_exit_(std::move(on_exit)) {
-  int rc = uv_poll_init(loop.raw(), poll_.raw(), pidfd_.get());
-  if (rc != 0) throw std::runtime_error(std::string("watch child exit: ") + uv_strerror(rc));
-  poll_.mark_initialized();
-  rc = uv_poll_start(poll_.raw(), UV_READABLE, &ExitWatcher::on_poll);
-  if (rc != 0) throw std::runtime_error(std::string("watch child exit: ") + uv_strerror(rc));
+    : poller_(loop.poller()), pid_(pid), pidfd_(std::move(pidfd)), on_exit_(std::move(on_exit)) {
+  int rc = poller_.add(pidfd_.get(), this);
+  if (rc != 0) throw std::runtime_error(std::string("watch child exit: ") + std::strerror(-rc));
+  watching_ = true;
 }
 
 ExitWatcher::~ExitWatcher() {
-  // uv_close stops the epoll watch at once, so the pidfd may close after it.
-  poll_.reset();
+  if (watching_) poller_.remove(pidfd_.get(), this);
   pidfd_.reset();
-}
-
-void ExitWatcher::on_poll(uv_poll_t* raw, int, int) {
-  ExitWatcher* self = UvHandle<uv_poll_t, ExitWatcher>::owner_of(raw);
-  if (!self) return;
-  guarded(raw->loop, [self] { self->check(); });
 }
 
 void ExitWatcher::check() {
@@ -56,7 +48,8 @@ void ExitWatcher::check() {
   std::optional<ExitStatus> status = reap_child(pid_, false);
   if (!status) return;
   exited_ = true;
-  uv_poll_stop(poll_.raw());
+  poller_.remove(pidfd_.get(), this);
+  watching_ = false;
   auto fn = std::move(on_exit_);
   if (fn) fn(*status);  // may destroy this watcher
 }

@@ -1,6 +1,6 @@
 /// ExitWatcher: learns that one child exited, with its status and rusage.
 ///
-/// Watches the child's pidfd with uv_poll; when it turns readable, reaps
+/// Watches the child's pidfd in the loop's FdPoller; when it turns readable, reaps
 /// exactly that pid with wait4(pid, WNOHANG) — never waitpid(-1), which would
 /// steal libuv's children — and reports the exit code or signal with CPU time
 /// (user + system) and peak RSS. If someone else reaped the child (ECHILD),
@@ -13,7 +13,7 @@
 #include <functional>
 #include <optional>
 
-#include "runtime/handle.hpp"
+#include "runtime/fd_poller.hpp"
 #include "runtime/loop.hpp"
 #include "runtime/unique_fd.hpp"
 
@@ -29,7 +29,7 @@ struct ExitStatus {
 /// Reaps `pid` if it has exited (WNOHANG unless `block`); nullopt while it runs.
 std::optional<ExitStatus> reap_child(int pid, bool block);
 
-class ExitWatcher {
+class ExitWatcher : private FdPoller::Client {
  public:
   ExitWatcher(Loop& loop, int pid, UniqueFd pidfd, std::function<void(const ExitStatus&)> on_exit);
   ExitWatcher(const ExitWatcher&) = delete;
@@ -40,12 +40,13 @@ class ExitWatcher {
   bool exited() const { return exited_; }
 
  private:
-  static void on_poll(uv_poll_t* raw, int status, int events);
+  void on_ready() override { check(); }
   void check();
 
+  FdPoller& poller_;
   int pid_;
   UniqueFd pidfd_;
-  UvHandle<uv_poll_t, ExitWatcher> poll_;
+  bool watching_ = false;
   std::function<void(const ExitStatus&)> on_exit_;
   bool exited_ = false;
 };

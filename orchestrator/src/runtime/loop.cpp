@@ -1,5 +1,7 @@
 #include "runtime/loop.hpp"
 
+#include "runtime/fd_poller.hpp"
+
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -14,6 +16,11 @@ Loop::Loop() {
 
 Loop::~Loop() {
   if (!closed_) close();
+}
+
+FdPoller& Loop::poller() {
+  if (!poller_) poller_ = std::make_unique<FdPoller>(*this);
+  return *poller_;
 }
 
 void Loop::run() {
@@ -38,6 +45,8 @@ void Loop::rethrow_captured() {
 
 bool Loop::close() {
   if (closed_) return true;
+  // Ours, not a leak: its clients are gone (or remove() on the still-open set).
+  if (poller_) poller_->close_handle();
   // Close callbacks of handles closed by their owners run on the next turn.
   uv_run(&loop_, UV_RUN_NOWAIT);
   uv_walk(

@@ -8,10 +8,13 @@
 #pragma once
 
 #include <exception>
+#include <memory>
 
 #include <uv.h>
 
 namespace sluice::detail {
+
+class FdPoller;
 
 class Loop {
  public:
@@ -23,6 +26,8 @@ class Loop {
   Loop& operator=(const Loop&) = delete;
 
   uv_loop_t* raw() { return &loop_; }
+  /// The shared epoll set for child fds (see fd_poller.hpp), made on first use.
+  FdPoller& poller();
   /// Runs until nothing is active or stop() is called; rethrows an exception
   /// that escaped a callback.
   void run();
@@ -46,6 +51,7 @@ class Loop {
   void rethrow_captured();
 
   uv_loop_t loop_{};
+  std::unique_ptr<FdPoller> poller_;  ///< outlives close(): late remove() calls stay safe
   std::exception_ptr error_;
   int leaked_ = 0;
   bool closed_ = false;

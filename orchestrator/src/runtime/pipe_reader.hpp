@@ -1,9 +1,12 @@
 /// PipeReader: reads one pipe end (a child's stdout or stderr) on the loop,
 /// in large chunks, with start/stop for backpressure.
 ///
-/// Reads land in a ReadBuffer that may be shared by every reader of a loop:
-/// libuv reads one stream at a time and hands the bytes to on_data before the
-/// next read, so a chunk is valid only during on_data. on_end comes once, with
+/// The fd is watched in the loop's FdPoller (one epoll add, one remove) and
+/// read once per readiness, so it may stay blocking: a readiness report
+/// means the read of a pipe's only reader does not block. Reads land in a
+/// ReadBuffer that may be shared by every reader of a loop: one read at a
+/// time, handed to on_data before the next, so a chunk is valid only during
+/// on_data. on_end comes once, with
 /// 0 at EOF or a negative libuv error; the pipe is then closed. Loop thread only.
 #pragma once
 
@@ -12,8 +15,9 @@
 #include <memory>
 #include <string_view>
 
-#include "runtime/handle.hpp"
+#include "runtime/fd_poller.hpp"
 #include "runtime/loop.hpp"
+#include "runtime/unique_fd.hpp"
 
 namespace sluice::detail {
 
@@ -30,16 +34,16 @@ class ReadBuffer {
   std::size_t size_;
 };
 
-class PipeReader {
+class PipeReader : private FdPoller::Client {
  public:
   using OnData = std::function<void(std::string_view chunk)>;
   using OnEnd = std::function<void(int status)>;
 
-  /// Takes ownership of `fd` (made non-blocking by libuv). Throws on failure
-  /// (the fd is closed then).
+  /// Takes ownership of `fd` (blocking or not; its flags are left alone).
   PipeReader(Loop& loop, int fd, ReadBuffer& buffer, OnData on_data, OnEnd on_end);
   PipeReader(const PipeReader&) = delete;
   PipeReader& operator=(const PipeReader&) = delete;
+  ~PipeReader();
 
   /// Starts or resumes reading; a no-op once ended.
   void start();
@@ -51,11 +55,11 @@ class PipeReader {
   void close();
 
  private:
-  static void on_alloc(uv_handle_t* raw, std::size_t suggested, uv_buf_t* buf);
-  static void on_read(uv_stream_t* raw, ssize_t nread, const uv_buf_t* buf);
+  void on_ready() override;
   void end(int status);
 
-  UvHandle<uv_pipe_t, PipeReader> handle_;
+  FdPoller& poller_;
+  UniqueFd fd_;
   ReadBuffer& buffer_;
   OnData on_data_;
   OnEnd on_end_;

@@ -64,7 +64,7 @@ bool has_token(int pid, const std::string& entry) {
   return env.find(entry) != std::string::npos;
 }
 
-std::vector<int> parse_pids(const std::string& text, std::vector<int>& out) {
+void parse_pids(const std::string& text, std::vector<int>& out) {
   const char* p = text.c_str();
   char* end = nullptr;
   for (;;) {
@@ -73,7 +73,6 @@ std::vector<int> parse_pids(const std::string& text, std::vector<int>& out) {
     out.push_back(static_cast<int>(v));
     p = end;
   }
-  return out;
 }
 
 }  // namespace
@@ -81,6 +80,7 @@ std::vector<int> parse_pids(const std::string& text, std::vector<int>& out) {
 ProcessSupervisor::ProcessSupervisor(Loop& loop) : loop_(loop), timer_(loop) {
   int flag = 0;
   subreaper_ = ::prctl(PR_GET_CHILD_SUBREAPER, &flag, 0, 0, 0) == 0 && flag != 0;
+  pid_ = ::getpid();
 }
 
 ProcessSupervisor::~ProcessSupervisor() {
@@ -93,7 +93,7 @@ ProcessSupervisor::~ProcessSupervisor() {
 
 std::string ProcessSupervisor::new_token() {
   auto t = std::chrono::steady_clock::now().time_since_epoch().count();
-  return std::to_string(::getpid()) + "." + std::to_string(t) + "." + std::to_string(++counter_);
+  return std::to_string(pid_) + "." + std::to_string(t) + "." + std::to_string(++counter_);
 }
 
 std::vector<int> ProcessSupervisor::list_children() {
@@ -116,16 +116,47 @@ int ProcessSupervisor::sweep(int pgid, const std::string& token) {
   return sweep_orphans(pgid, token);
 }
 
+std::vector<int>& ProcessSupervisor::orphan_candidates() {
+  candidates_.clear();
+  if (!children_fd_.valid()) {
+    std::string path = "/proc/self/task/" + std::to_string(::getpid()) + "/children";
+    children_fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!children_fd_.valid()) {
+      candidates_ = list_children();
+      return candidates_;
+    }
+  }
+  // A seq_file read from offset 0 starts over: one pread per sweep instead
+  // of opendir + getdents + open + read per thread. Usually it lists only
+  // live task leaders, and the sweep ends without another system call.
+  text_.clear();
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::pread(children_fd_.get(), buf, sizeof buf, static_cast<off_t>(text_.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      children_fd_.reset();
+      candidates_ = list_children();
+      return candidates_;
+    }
+    text_.append(buf, static_cast<std::size_t>(n));
+    if (static_cast<std::size_t>(n) < sizeof buf) break;
+  }
+  parse_pids(text_, candidates_);
+  return candidates_;
+}
+
 int ProcessSupervisor::sweep_orphans(int pgid, const std::string& token) {
-  std::string entry = std::string(1, '\0') + kTokenVariable + "=" + token + '\0';
   int found = 0;
-  for (int pid : list_children()) {
+  std::string entry;
+  for (int pid : orphan_candidates()) {
     if (live_.count(pid)) continue;
     bool known = false;
     for (const Orphan& o : pending_) known = known || o.pid == pid;
     if (known) continue;
     std::optional<StatLine> st = read_stat(pid);
     if (!st) continue;
+    if (entry.empty()) entry = std::string(1, '\0') + kTokenVariable + "=" + token + '\0';
     bool ours = (pgid > 0 && st->pgrp == pgid) || (!token.empty() && has_token(pid, entry));
     if (!ours) continue;
     // A leader of its own group (setsid) takes its group down with it.

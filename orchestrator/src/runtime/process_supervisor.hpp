@@ -17,8 +17,11 @@
 /// leads one) and reaped BY PID on a 20 ms timer; when one is reaped, the
 /// sweep runs again for its token, because its own children were just
 /// re-parented to us. We give up on a process after 5 s (stuck in D state).
-/// Children are listed from /proc/self/task/*/children (one read per thread)
-/// instead of scanning every /proc/PID/stat.
+/// Candidates come from /proc/self/task/<main thread>/children, kept open and
+/// re-read with one pread per sweep: the kernel re-parents an orphan to the
+/// subreaper's first live thread, which is the main thread unless it exited
+/// (pthread_exit from main: such an embedder's orphans are missed). If that
+/// file cannot be read, every thread's list is read instead.
 ///
 /// Known gaps: an escapee that cleared its environment and left the group is
 /// not attributable; one that exited before the sweep stays a zombie until
@@ -35,6 +38,7 @@
 
 #include "runtime/loop.hpp"
 #include "runtime/timer.hpp"
+#include "runtime/unique_fd.hpp"
 
 namespace sluice::detail {
 
@@ -71,12 +75,18 @@ class ProcessSupervisor {
     std::int64_t deadline_ms;
   };
   int sweep_orphans(int pgid, const std::string& token);
+  /// Our children that may be orphans (live leaders not yet filtered out).
+  std::vector<int>& orphan_candidates();
   void reap_pending();
 
   Loop& loop_;
   Timer timer_;
   bool subreaper_ = false;
   std::uint64_t counter_ = 0;
+  int pid_ = 0;
+  UniqueFd children_fd_;
+  std::string text_;             ///< reused read buffer
+  std::vector<int> candidates_;  ///< reused result
   std::unordered_set<int> live_;
   std::vector<Orphan> pending_;
 };

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 namespace sluice::detail {
 namespace {
@@ -112,6 +113,32 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   return out;
 }
 
+std::string_view env_name(const std::string& entry) {
+  std::string_view e(entry);
+  return e.substr(0, e.find('='));
+}
+
+/// base entries not overridden by `env`, then `env`: what the child gets.
+std::vector<char*> merged_env(const SpawnRequest& req) {
+  std::vector<char*> out;
+  if (!req.base_env) return c_strings(req.env);
+  out.reserve(req.base_env->size() + req.env.size() + 1);
+  for (const auto& b : *req.base_env) {
+    std::string_view name = env_name(b);
+    bool overridden = false;
+    for (const auto& e : req.env) {
+      if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0) {
+        overridden = true;
+        break;
+      }
+    }
+    if (!overridden) out.push_back(const_cast<char*>(b.c_str()));
+  }
+  for (const auto& e : req.env) out.push_back(const_cast<char*>(e.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 std::string describe(Stage stage, int err, const SpawnRequest& req) {
@@ -164,9 +191,18 @@ std::vector<std::string> exec_candidates(const std::string& name,
 
 SpawnResult spawn_child(const SpawnRequest& req) {
   if (req.argv.empty() || req.argv[0].empty()) return SpawnError{EINVAL, "spawn: empty command"};
-  std::vector<std::string> candidates = exec_candidates(req.argv[0], req.env);
+  std::vector<char*> envp = merged_env(req);
+  std::vector<std::string> candidates;
+  if (req.argv[0].find('/') != std::string::npos) {
+    candidates.push_back(req.argv[0]);
+  } else {
+    // PATH as the child will see it.
+    std::vector<std::string> path_env;
+    for (char* const* e = envp.data(); *e; ++e)
+      if (std::strncmp(*e, "PATH=", 5) == 0) path_env.assign(1, *e);
+    candidates = exec_candidates(req.argv[0], path_env);
+  }
   std::vector<char*> argv = c_strings(req.argv);
-  std::vector<char*> envp = c_strings(req.env);
   std::vector<char*> cands = c_strings(candidates);
 
   // The child's stdio sources must not sit in slots 0-2 that an earlier dup2

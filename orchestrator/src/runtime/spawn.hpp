@@ -33,6 +33,10 @@ namespace sluice::detail {
 struct SpawnRequest {
   std::vector<std::string> argv;  ///< argv[0] is looked up in the child's PATH unless it holds '/'
   std::vector<std::string> env;   ///< "NAME=value", the child's whole environment
+  /// Optional shared base (e.g. sluice's environ, built once per run): its
+  /// entries whose NAME is not set in `env` come first, so a spawn copies no
+  /// strings. Must outlive the spawn_child() call.
+  const std::vector<std::string>* base_env = nullptr;
   std::string working_dir;        ///< empty: sluice's own
   /// The child's fds 0, 1, 2; -1 = /dev/null. An fd equal to its slot (0 for
   /// stdin, ...) is inherited as is. Not consumed: the caller closes its copies.

@@ -71,7 +71,7 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
     TaskState& s = tasks_[t];
     s.state = State::Waiting;
     s.always = task.always;
-    s.weight = std::clamp(task.resources.cpus, 1, max_parallel_);
+    s.weight = std::clamp(task.extras().resources.cpus, 1, max_parallel_);
     if (!task.pool.empty()) {
       auto it = pool_index.find(task.pool);
       if (it != pool_index.end()) s.pool = it->second;
@@ -131,7 +131,7 @@ void Scheduler::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
     finish(task, TaskStatus::Succeeded, SkipReason::None, false);
   } else {
     const bool cancelled = (s.cancel_requested || killing_) && !s.timed_out;
-    if (!cancelled && may_retry(s) && should_retry(spec.retry, outcome, s.timed_out, s.attempts)) {
+    if (!cancelled && may_retry(s) && should_retry(spec.extras().retry, outcome, s.timed_out, s.attempts)) {
       schedule_retry(task, outcome);
     } else if (cancelled) {
       finish(task, TaskStatus::Cancelled, SkipReason::None, false);
@@ -313,7 +313,7 @@ bool Scheduler::may_retry(const TaskState& s) const {
 void Scheduler::schedule_retry(TaskId t, const AttemptOutcome& outcome) {
   TaskState& s = tasks_[t];
   const Task& spec = pipeline_.tasks[t];
-  const Duration delay = retry_delay(spec.retry, s.attempts, options_.random);
+  const Duration delay = retry_delay(spec.extras().retry, s.attempts, options_.random);
   s.state = State::RetryWait;
   emit(TaskRetrying{Clock::now(), t, spec.name, s.attempts + 1, delay.count(),
                     failure_reason(outcome, s.timed_out)});

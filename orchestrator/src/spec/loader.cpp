@@ -459,7 +459,7 @@ std::string Loader::resolve_var(const std::string& name) {
   std::string_view text = tree(u).scalar(node);
   std::string value;
   if (expand(text, ctx, out)) {
-    value = std::move(out.parts.front().text);
+    value = std::move(out.text);
     if (value.size() > kMaxVarBytes) {
       error(u, node, path,
             "value is " + std::to_string(value.size()) + " bytes once expanded, more than 1 MiB");
@@ -700,7 +700,7 @@ void Loader::resolve_names() {
   by_name.reserve(p_.tasks.size());
   for (TaskId i = 0; i < p_.tasks.size(); ++i) {
     by_name.emplace(p_.tasks[i].name, i);
-    if (!p_.tasks[i].matrix.empty()) by_base[p_.tasks[i].base].push_back(i);
+    if (!p_.tasks[i].extras().matrix.empty()) by_base[p_.tasks[i].base].push_back(i);
   }
   std::vector<std::string_view> candidates;  // built on the first unknown name only
   auto suggest = [&](std::string_view word) {
@@ -750,9 +750,10 @@ void Loader::resolve_names() {
   }
   for (const auto& [id, pos, from_defaults] : stdin_refs_) {
     const Task& t = p_.tasks[id];
-    if (by_name.count(t.stdin_spec.path) == 0)
+    const std::string& name = t.extras().stdin_spec.path;
+    if (by_name.count(name) == 0)
       report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base) + ".stdin.task",
-             "unknown task '" + t.stdin_spec.path + "'", suggest(t.stdin_spec.path));
+             "unknown task '" + name + "'", suggest(name));
   }
   std::vector<std::string_view> pool_names;
   for (const auto& pool : p_.pools) pool_names.push_back(pool.name);
@@ -847,9 +848,12 @@ LoadResult Loader::load(std::string_view text, const std::string& file_name, boo
     std::size_t expected = 0;
     for (const auto& [u, m] : task_blocks_) expected += tree(u).node(m).size;
     p_.tasks.reserve(expected);
-    defined_.reserve(expected);
+    if (task_blocks_.size() > 1) defined_.reserve(expected);
     for (const auto& [u, m] : task_blocks_) load_task_block(u, m);
     std::unordered_map<std::string_view, SourcePos>().swap(defined_);
+    // Name resolution reads only tasks; its diagnostics need source lines,
+    // not nodes. Freeing the nodes first keeps its index out of the peak.
+    for (auto& unit : units_) unit->tree.release_nodes();
     resolve_names();
   }
   finish_diagnostics();

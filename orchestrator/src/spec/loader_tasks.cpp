@@ -23,7 +23,11 @@ void Loader::load_task_block(std::uint32_t u, NodeId map) {
       error(u, k, path, "invalid task name '" + name + "': use letters, digits, '_', '.' and '-'");
       continue;
     }
-    auto [def, fresh] = defined_.emplace(name_view, pos_of(u, k));
+    // Within one block the YAML tree already refused a second key of the
+    // same name; only several blocks (includes) need the map.
+    auto [def, fresh] = task_blocks_.size() > 1
+                            ? defined_.emplace(name_view, pos_of(u, k))
+                            : std::pair{defined_.end(), true};
     if (!fresh) {
       error(u, k, path, "task '" + name + "' is defined twice");
       diags_.back().notes.push_back({p_.files[def->second.file], static_cast<int>(def->second.line),
@@ -176,14 +180,13 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
     }
     t.name += ']';
   }
-  t.matrix = std::move(matrix);
   t.pos = pos_of(u, key);
   const std::string task_path = "tasks." + base;
   auto get = [&](TaskField f) -> const FieldRef& { return fields[static_cast<std::size_t>(f)]; };
   auto path_of = [&](TaskField f) { return field_path(get(f), task_path, f); };
 
   TplCtx ctx;
-  ctx.matrix = &t.matrix;
+  ctx.matrix = &matrix;
   ctx.task_name = &t.name;
   // env: the file's scope (dotenv, env), then defaults.env, then the task's own.
   t.env = units_[u]->scope.env;
@@ -205,7 +208,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
 
   if (const FieldRef& f = get(TaskField::Description); f.set()) {
     auto s = scalar(f.unit, f.value, path_of(TaskField::Description));
-    if (s) t.description = std::string(*s);
+    if (s && !s->empty()) t.edit_extras().description = std::string(*s);
   }
   if (const FieldRef& f = get(TaskField::Shell); f.set()) {
     std::vector<NodeId> items;
@@ -270,7 +273,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
     c.allow_outputs = true;
     if (build_script(f.unit, f.value, path_of(TaskField::If), c, is_posix_shell(t.shell), counter,
                      s))
-      t.if_cmd = std::move(s);
+      t.edit_extras().if_cmd = std::move(s);
   }
   auto flag = [&](TaskField which, bool& out) {
     const FieldRef& f = get(which);
@@ -291,14 +294,14 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   if (get(TaskField::Stdin).set())
     load_stdin(t, get(TaskField::Stdin), path_of(TaskField::Stdin), ctx);
   if (get(TaskField::Stdout).set())
-    load_stream(t.stdout_spec, get(TaskField::Stdout), path_of(TaskField::Stdout), ctx, dir);
+    load_stream(t.edit_extras().stdout_spec, get(TaskField::Stdout), path_of(TaskField::Stdout), ctx, dir);
   if (get(TaskField::Stderr).set())
-    load_stream(t.stderr_spec, get(TaskField::Stderr), path_of(TaskField::Stderr), ctx, dir);
+    load_stream(t.edit_extras().stderr_spec, get(TaskField::Stderr), path_of(TaskField::Stderr), ctx, dir);
   if (const FieldRef& f = get(TaskField::Service); f.set())
     load_service(t, f, path_of(TaskField::Service));
   // A defaulted timeout would kill every service after it: it applies to
   // services only when the task sets it itself.
-  if (const FieldRef& f = get(TaskField::Timeout); f.set() && !(t.service && f.from_defaults)) {
+  if (const FieldRef& f = get(TaskField::Timeout); f.set() && !(t.extras().service && f.from_defaults)) {
     auto d = duration(f.unit, f.value, path_of(TaskField::Timeout));
     if (d) t.timeout = *d;
   }
@@ -333,6 +336,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   }
   if (get(TaskField::Resources).set())
     load_resources(t, get(TaskField::Resources), path_of(TaskField::Resources));
+  if (!matrix.empty()) t.edit_extras().matrix = std::move(matrix);
   p_.tasks.push_back(std::move(t));
 }
 
@@ -365,7 +369,7 @@ void Loader::load_action(Task& t, TaskField which, const FieldRef& f, const std:
       auto s = scalar(f.unit, f.value, path);
       if (s && s->empty())
         error(f.unit, f.value, path, "expected a function name, got an empty string");
-      if (s) t.file.function = std::string(*s);
+      if (s) t.edit_extras().file.function = std::string(*s);
       return;
     }
     default:
@@ -391,6 +395,7 @@ void Loader::load_file_action(Task& t, TaskField which, const FieldRef& f, const
   const Shape& shape =
       kShapes[static_cast<std::size_t>(which) - static_cast<std::size_t>(TaskField::Copy)];
   t.action = shape.kind;
+  FileAction& file = t.edit_extras().file;
   std::uint32_t u = f.unit;
   if (!expect(u, f.value, Kind::Map, path, "a map")) return;
   const YamlTree& tr = tree(u);
@@ -415,18 +420,18 @@ void Loader::load_file_action(Task& t, TaskField which, const FieldRef& f, const
       std::uint32_t j = 0;
       for (NodeId it : items) {
         auto p = expand_path(u, it, kpath + "[" + std::to_string(j++) + "]", ctx, dir);
-        if (p) t.file.from.push_back(std::move(*p));
+        if (p) file.from.push_back(std::move(*p));
       }
     } else if (key == "from" || key == "to") {
       auto p = expand_path(u, v, kpath, ctx, dir);
       if (!p) continue;
       if (key == "from")
-        t.file.from.push_back(std::move(*p));
+        file.from.push_back(std::move(*p));
       else
-        t.file.to = std::move(*p);
+        file.to = std::move(*p);
     } else if (key == "content") {
       auto tpl = expand_template(u, v, kpath, ctx);
-      if (tpl) t.file.content = std::move(*tpl);
+      if (tpl) file.content = std::move(*tpl);
     } else if (key == "algo" || key == "format") {
       auto s = scalar(u, v, kpath);
       if (!s) continue;
@@ -440,30 +445,31 @@ void Loader::load_file_action(Task& t, TaskField which, const FieldRef& f, const
               did_you_mean(*s, allowed));
         continue;
       }
-      (key == "algo" ? t.file.algo : t.file.format) = std::string(*s);
+      (key == "algo" ? file.algo : file.format) = std::string(*s);
     } else if (key == "level") {
       auto n = integer(u, v, kpath, 0, 22);
-      if (n) t.file.level = static_cast<int>(*n);
+      if (n) file.level = static_cast<int>(*n);
     }
   }
   for (std::string_view req : shape.required)
     if (std::find(present.begin(), present.end(), req) == present.end())
       error(u, f.value, path, "missing required key '" + std::string(req) + "'");
-  if (shape.kind == ActionKind::Hash && t.file.algo.empty()) t.file.algo = "sha256";
-  if (shape.kind == ActionKind::Compress && t.file.format.empty()) {
-    std::string_view to = t.file.to;
-    t.file.format = to.size() > 4 && to.substr(to.size() - 4) == ".zst" ? "zstd" : "gzip";
+  if (shape.kind == ActionKind::Hash && file.algo.empty()) file.algo = "sha256";
+  if (shape.kind == ActionKind::Compress && file.format.empty()) {
+    std::string_view to = file.to;
+    file.format = to.size() > 4 && to.substr(to.size() - 4) == ".zst" ? "zstd" : "gzip";
   }
-  if (shape.kind == ActionKind::Compress && t.file.format == "gzip" && t.file.level > 9)
+  if (shape.kind == ActionKind::Compress && file.format == "gzip" && file.level > 9)
     error(u, f.value, path + ".level", "gzip levels go from 1 to 9 (0 = default)");
 }
 
 void Loader::load_retry(Task& t, const FieldRef& f, const std::string& path) {
   std::uint32_t u = f.unit;
   const YamlTree& tr = tree(u);
+  RetryPolicy& retry = t.edit_extras().retry;
   if (tr.node(f.value).kind != Kind::Map) {
     auto n = integer(u, f.value, path, 0, 1000000);
-    if (n) t.retry.limit = static_cast<int>(*n);
+    if (n) retry.limit = static_cast<int>(*n);
     return;
   }
   static const std::vector<std::string_view> kKeys = {"limit",     "delay",  "backoff",
@@ -477,24 +483,24 @@ void Loader::load_retry(Task& t, const FieldRef& f, const std::string& path) {
     if (key == "limit") {
       has_limit = true;
       auto n = integer(u, v, kpath, 0, 1000000);
-      if (n) t.retry.limit = static_cast<int>(*n);
+      if (n) retry.limit = static_cast<int>(*n);
     } else if (key == "delay") {
       auto d = duration(u, v, kpath);
-      if (d) t.retry.delay = *d;
+      if (d) retry.delay = *d;
     } else if (key == "max_delay") {
       auto d = duration(u, v, kpath);
-      if (d) t.retry.max_delay = *d;
+      if (d) retry.max_delay = *d;
     } else if (key == "backoff") {
       auto n = number(u, v, kpath, 1.0);
-      if (n) t.retry.backoff = *n;
+      if (n) retry.backoff = *n;
     } else if (key == "jitter") {
       auto b = boolean(u, v, kpath);
-      if (b) t.retry.jitter = *b;
+      if (b) retry.jitter = *b;
     } else if (key == "on_exit") {
       if (!expect(u, v, Kind::Sequence, kpath, "a list of exit codes")) continue;
       for (std::uint32_t j = 0; j < tr.node(v).size; ++j) {
         auto n = integer(u, tr.item(v, j), kpath + "[" + std::to_string(j) + "]", 0, 255);
-        if (n) t.retry.on_exit.push_back(static_cast<int>(*n));
+        if (n) retry.on_exit.push_back(static_cast<int>(*n));
       }
     } else {
       unknown_key(u, k, path, kKeys);
@@ -511,8 +517,8 @@ void Loader::load_stdin(Task& t, const FieldRef& f, const std::string& path, con
   if (tr.node(f.value).kind == Kind::Scalar) {
     auto tpl = expand_template(u, f.value, path, c);
     if (!tpl) return;
-    t.stdin_spec.kind = StdinSpec::Kind::Text;
-    t.stdin_spec.text = std::move(*tpl);
+    t.edit_extras().stdin_spec.kind = StdinSpec::Kind::Text;
+    t.edit_extras().stdin_spec.text = std::move(*tpl);
     return;
   }
   if (!expect(u, f.value, Kind::Map, path, "a string, {file: PATH} or {task: NAME}")) return;
@@ -526,13 +532,13 @@ void Loader::load_stdin(Task& t, const FieldRef& f, const std::string& path, con
   if (key == "file") {
     auto p = expand_path(u, v, path + ".file", ctx, t.working_dir);
     if (!p) return;
-    t.stdin_spec.kind = StdinSpec::Kind::File;
-    t.stdin_spec.path = std::move(*p);
+    t.edit_extras().stdin_spec.kind = StdinSpec::Kind::File;
+    t.edit_extras().stdin_spec.path = std::move(*p);
   } else if (key == "task") {
     auto s = expand_string(u, v, path + ".task", ctx);
     if (!s) return;
-    t.stdin_spec.kind = StdinSpec::Kind::Task;
-    t.stdin_spec.path = std::move(*s);
+    t.edit_extras().stdin_spec.kind = StdinSpec::Kind::Task;
+    t.edit_extras().stdin_spec.path = std::move(*s);
     stdin_refs_.push_back({current_task_, pos_of(u, v), f.from_defaults});
   } else {
     unknown_key(u, k, path, {"file", "task"});
@@ -623,7 +629,7 @@ void Loader::load_service(Task& t, const FieldRef& f, const std::string& path) {
       ok = false;
     }
   }
-  if (ok) t.service = std::move(svc);
+  if (ok) t.edit_extras().service = std::move(svc);
 }
 
 void Loader::load_resources(Task& t, const FieldRef& f, const std::string& path) {
@@ -637,13 +643,14 @@ void Loader::load_resources(Task& t, const FieldRef& f, const std::string& path)
     std::string kpath = path + "." + std::string(key);
     if (key == "cpus") {
       auto n = integer(u, v, kpath, 1, std::numeric_limits<int>::max());
-      if (n) t.resources.cpus = static_cast<int>(*n);
+      if (n) t.edit_extras().resources.cpus = static_cast<int>(*n);
     } else if (key == "mem" || key == "time" || key == "partition") {
       auto s = scalar(u, v, kpath);
       if (!s) continue;
-      (key == "mem"    ? t.resources.mem
-       : key == "time" ? t.resources.time
-                       : t.resources.partition) = std::string(*s);
+      Resources& res = t.edit_extras().resources;
+      (key == "mem"    ? res.mem
+       : key == "time" ? res.time
+                       : res.partition) = std::string(*s);
     } else {
       unknown_key(u, k, path, {"cpus", "mem", "time", "partition"});
     }

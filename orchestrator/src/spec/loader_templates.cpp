@@ -13,12 +13,7 @@ namespace sluice::detail {
 
 bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const TplCtx& ctx,
                          Template& out) {
-  auto append_text = [&out](std::string_view s) {
-    if (!out.parts.empty() && out.parts.back().task.empty())
-      out.parts.back().text += s;
-    else
-      out.parts.push_back(Template::Part{std::string(s), {}, {}});
-  };
+  auto append_text = [&out](std::string_view s) { out.append(s); };
   auto fail = [&](std::string message, std::string hint = {}) {
     SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
     error_at(ctx.unit, p.line, p.column, *ctx.path, std::move(message), std::move(hint));
@@ -63,12 +58,7 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
       if (ctx.env != nullptr)
         for (auto it = ctx.env->rbegin(); it != ctx.env->rend(); ++it)
           if (it->first == *one) {
-            for (const auto& part : it->second.parts) {
-              if (part.task.empty())
-                append_text(part.text);
-              else
-                out.parts.push_back(part);
-            }
+            out.append(it->second);
             if (!it->second.is_literal() && !ctx.allow_outputs)
               return fail("'" + name +
                           "' holds a task output, known only at run time: not allowed here");
@@ -107,16 +97,16 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
           "' is known only at run time: use it in run, cmd, if, env, write content or stdin");
     SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
     output_refs_.push_back({current_task_, ref.path[0], p, *ctx.path, name});
-    out.parts.push_back(Template::Part{{}, ref.path[0], ref.path[2]});
+    out.append_ref(ref.path[0], ref.path[2]);
     return true;
   }
   return fail("unknown reference '" + name + "'");
 }
 
 bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
-  out.parts.clear();
+  out = Template{};
   if (text.find("${{") == std::string_view::npos) {
-    out.parts.push_back(Template::Part{std::string(text), {}, {}});
+    out.text = std::string(text);
     return true;
   }
   ParsedTemplate parsed = parse_template(text);
@@ -129,15 +119,11 @@ bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   if (!ok) return false;
   for (const auto& piece : parsed.pieces) {
     if (!piece.is_ref) {
-      if (!out.parts.empty() && out.parts.back().task.empty())
-        out.parts.back().text += piece.text;
-      else
-        out.parts.push_back(Template::Part{piece.text, {}, {}});
+      out.append(piece.text);
       continue;
     }
     ok = resolve_ref(piece.ref, text, ctx, out) && ok;
   }
-  if (out.parts.empty()) out.parts.push_back(Template::Part{});
   return ok;
 }
 
@@ -160,7 +146,8 @@ std::optional<std::string> Loader::expand_string(std::uint32_t u, NodeId n, cons
   ctx.allow_outputs = false;
   auto t = expand_template(u, n, path, ctx);
   if (!t) return std::nullopt;
-  return std::move(t->parts.front().text);
+  // Task outputs are refused here, so the template is its literal text.
+  return std::move(t->text);
 }
 
 std::optional<std::string> Loader::expand_path(std::uint32_t u, NodeId n, const std::string& path,
@@ -217,7 +204,6 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
     if (!piece.is_ref) continue;
     Template value;
     ok = resolve_ref(piece.ref, *s, ctx, value) && ok;
-    if (value.parts.empty()) value.parts.push_back(Template::Part{});
     names.push_back("SLUICE_V_" + std::to_string(++counter));
     out.values.emplace_back(names.back(), std::move(value));
   }

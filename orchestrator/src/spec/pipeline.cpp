@@ -4,6 +4,24 @@
 
 namespace sluice {
 
+std::vector<Template::Part> Template::parts() const {
+  std::vector<Part> out;
+  std::size_t from = 0;
+  for (const Ref& r : refs) {
+    if (r.at > from) out.push_back(Part{text.substr(from, r.at - from), {}, {}});
+    out.push_back(Part{{}, r.task, r.key});
+    from = r.at;
+  }
+  if (from < text.size() || out.empty()) out.push_back(Part{text.substr(from), {}, {}});
+  return out;
+}
+
+// Immutable after its thread-safe first initialisation: shared defaults, not state.
+const TaskExtras& Task::no_extras() {
+  static const TaskExtras kNone;
+  return kNone;
+}
+
 std::optional<TaskId> Pipeline::find(std::string_view task_name) const {
   for (size_t i = 0; i < tasks.size(); ++i)
     if (tasks[i].name == task_name) return static_cast<TaskId>(i);

@@ -172,7 +172,7 @@ void YamlTreeBuilder::build(std::string_view input) {
     t_.children_ = {};
   } else if (t_.root_ == kNoNode) {
     // Empty input (or comments only) is one null document.
-    t_.nodes_.push_back(YamlNode{YamlNode::Kind::Null, false, 1, 1, 0, 0});
+    t_.nodes_.push_back(YamlNode{1, 1, YamlNode::Kind::Null, false, 0, 0});
     t_.root_ = 0;
   }
 }
@@ -180,8 +180,8 @@ void YamlTreeBuilder::build(std::string_view input) {
 /// Checks `input` and removes its BOM.
 bool YamlTreeBuilder::check_raw(std::string_view& input) {
   // The size is checked first and alone: a file over the limit is not even
-  // copied. Offsets are 32-bit, hence the hard ceiling below the limit.
-  constexpr std::size_t kHardMax = std::numeric_limits<std::uint32_t>::max() / 2;
+  // copied. Offsets are 32-bit and columns 29-bit, hence the hard ceiling.
+  constexpr std::size_t kHardMax = kMaxYamlBytes;
   const std::size_t max = std::min(limits_.max_bytes, kHardMax);
   if (input.size() > max) {
     t_.diagnostics_.push_back(make(Position{0, 0}, "file is " + std::to_string(input.size()) +
@@ -214,14 +214,7 @@ bool YamlTreeBuilder::check_raw(std::string_view& input) {
   return true;
 }
 
-void YamlTreeBuilder::index_lines() {
-  const std::string_view src(t_.text_.data(), t_.source_size_);
-  t_.line_starts_.reserve(src.size() / 16 + 2);
-  t_.line_starts_.push_back(0);
-  for (std::size_t i = src.find('\n'); i != std::string_view::npos; i = src.find('\n', i + 1)) {
-    t_.line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
-  }
-}
+void YamlTreeBuilder::index_lines() { t_.index_lines(); }
 
 // ---- driving yaml-cpp -------------------------------------------------------
 
@@ -366,7 +359,7 @@ NodeId YamlTreeBuilder::add_node(YamlNode::Kind kind, const YAML::Mark& mark,
   const Position at = position(mark);
   if (t_.nodes_.size() >= std::numeric_limits<NodeId>::max() - 1) abort(at, "too many YAML nodes");
   const auto id = static_cast<NodeId>(t_.nodes_.size());
-  t_.nodes_.push_back(YamlNode{kind, false, at.line, at.column, 0, 0});
+  t_.nodes_.push_back(YamlNode{at.line, at.column, kind, false, 0, 0});
   if (anchor != YAML::NullAnchor) register_anchor(anchor, id, kind == YamlNode::Kind::Sequence ||
                                                                   kind == YamlNode::Kind::Map);
   return id;
@@ -709,6 +702,8 @@ YamlTree YamlTree::parse(std::string_view text, std::string file, const YamlLimi
   try {
     YamlTreeBuilder builder(tree, limits);
     builder.build(text);
+    // Assigning {} would keep the capacity: swap to free it.
+    std::vector<std::uint32_t>().swap(tree.line_starts_);
   } catch (const std::exception& e) {
     // Only allocation can fail outside the parser's own try; keep the promise
     // that parse() never throws.
@@ -760,7 +755,25 @@ NodeId YamlTree::find(NodeId map, std::string_view k) const {
   return value(map, i);
 }
 
+void YamlTree::release_nodes() {
+  std::vector<YamlNode>().swap(nodes_);
+  std::vector<NodeId>().swap(children_);
+  root_ = kNoNode;
+}
+
+void YamlTree::index_lines() const {
+  const std::string_view src(text_.data(), source_size_);
+  std::size_t lines = 1 + static_cast<std::size_t>(std::count(src.begin(), src.end(), '\n'));
+  line_starts_.clear();
+  line_starts_.reserve(lines);
+  line_starts_.push_back(0);
+  for (std::size_t i = src.find('\n'); i != std::string_view::npos; i = src.find('\n', i + 1)) {
+    line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+  }
+}
+
 std::string_view YamlTree::source_line(std::uint32_t line) const {
+  if (line_starts_.empty()) index_lines();
   if (line == 0 || line > line_starts_.size()) return {};
   const std::size_t begin = line_starts_[line - 1];
   std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : source_size_;

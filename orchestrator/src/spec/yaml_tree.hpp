@@ -39,14 +39,19 @@ inline constexpr NodeId kNoNode = ~NodeId{0};
 
 struct YamlNode {
   enum class Kind : std::uint8_t { Null, Scalar, Sequence, Map };
-  Kind kind = Kind::Null;
-  bool quoted = false;  ///< a scalar written in quotes (or block style): always a string
-  std::uint32_t line = 0;    ///< 1-based
-  std::uint32_t column = 0;  ///< 1-based, characters
+  std::uint32_t line = 0;        ///< 1-based
+  /// 1-based, characters. 29 bits: inputs are refused above kMaxYamlBytes,
+  /// so no line is longer, and kind and quoted share its word.
+  std::uint32_t column : 29 = 0;
+  Kind kind : 2 = Kind::Null;
+  bool quoted : 1 = false;  ///< a scalar written in quotes (or block style): always a string
   std::uint32_t first = 0;   ///< Scalar: offset into YamlTree::text_; Sequence/Map: into children_
   std::uint32_t size = 0;    ///< Scalar: byte length; Sequence: items; Map: pairs (2 children each: key, value)
 };
-static_assert(sizeof(YamlNode) == 20, "YamlNode is kept small: 100,000-task files hold ~1M of them");
+static_assert(sizeof(YamlNode) == 16, "YamlNode is kept small: 100,000-task files hold ~1M of them");
+
+/// The hard ceiling on input size, whatever YamlLimits::max_bytes says.
+inline constexpr std::size_t kMaxYamlBytes = (std::size_t{1} << 29) - 1;
 
 struct YamlLimits {
   std::size_t max_bytes = 16u << 20;     ///< larger input is refused before parsing
@@ -78,6 +83,11 @@ class YamlTree {
   /// line index), for benchmarks; reserved but untouched capacity excluded.
   std::size_t memory_bytes() const;
 
+  /// Frees the nodes, keeping the text for source_line() and file(): for a
+  /// reader whose last pass needs only diagnostics. No node(), scalar(),
+  /// item(), key(), value() or find() after it; ok() turns false.
+  void release_nodes();
+
   /// The source text of a 1-based line, without its line ending (for carets).
   std::string_view source_line(std::uint32_t line) const;
   const std::string& file() const { return file_; }
@@ -93,7 +103,11 @@ class YamlTree {
   std::size_t source_size_ = 0;
   std::vector<YamlNode> nodes_;
   std::vector<NodeId> children_;
-  std::vector<std::uint32_t> line_starts_;
+  /// Start offset of each line: needed while parsing (positions) and for
+  /// diagnostics only, so it is dropped after parsing and rebuilt on the
+  /// first source_line() (4 bytes a line is ~16 bytes a task otherwise).
+  mutable std::vector<std::uint32_t> line_starts_;
+  void index_lines() const;
   NodeId root_ = kNoNode;
   std::vector<Diagnostic> diagnostics_;
 };

@@ -133,7 +133,7 @@ TEST_F(LocalRunnerTest, SeparatesStdoutFromStderrAndFlushesTheLastPartialLine) {
 TEST_F(LocalRunnerTest, BuildsTheEnvironmentFromTaskEnvScriptValuesAndSecrets) {
   Task& t = add_run("printf '%s|%s|%s' \"$FOO\" \"${SLUICE_V_1}\" \"$API_TOKEN\"");
   t.env = {{"FOO", lit("foo-value")}};
-  t.run.values = {{"SLUICE_V_1", Template{{{"", "up", "url"}}}}};
+  t.run.values = {{"SLUICE_V_1", Template{"", {{0, "up", "url"}}}}};
   known_outputs_["up.url"] = "http://x y";
   LocalRunnerOptions opts;
   opts.secrets = {{"API_TOKEN", "s3cret"}};
@@ -145,7 +145,7 @@ TEST_F(LocalRunnerTest, BuildsTheEnvironmentFromTaskEnvScriptValuesAndSecrets) {
 
 TEST_F(LocalRunnerTest, AnUnsetTaskOutputReferenceFailsWithoutSpawning) {
   Task& t = add_cmd({kChild, "exit", "0"});
-  t.cmd.push_back(Template{{{"", "up", "missing"}}});
+  t.cmd.push_back(Template{"", {{0, "up", "missing"}}});
   const auto& o = run(0);
   EXPECT_EQ(o.error, "tasks.up.outputs.missing is not set");
   EXPECT_TRUE(o.spawn_failed);
@@ -161,7 +161,7 @@ TEST_F(LocalRunnerTest, HandsBackWhatTheTaskWroteToSluiceOutput) {
 
 TEST_F(LocalRunnerTest, IfExitingOneToOneTwentyFiveSkipsTheTask) {
   Task& t = add_cmd({kChild, "lines", "1"});
-  t.if_cmd = Script{"exit 3", {}};
+  t.edit_extras().if_cmd = Script{"exit 3", {}};
   const auto& o = run(0);
   EXPECT_TRUE(o.skipped_by_if);
   EXPECT_EQ(rec_.started.count(0), 0u);
@@ -170,16 +170,16 @@ TEST_F(LocalRunnerTest, IfExitingOneToOneTwentyFiveSkipsTheTask) {
 
 TEST_F(LocalRunnerTest, IfExitingZeroRunsTheTaskAndOnlyOnTheFirstAttempt) {
   Task& t = add_cmd({kChild, "lines", "1"});
-  t.if_cmd = Script{"exit 0", {}};
+  t.edit_extras().if_cmd = Script{"exit 0", {}};
   EXPECT_TRUE(run(0).succeeded());
   Task& u = add_cmd({kChild, "lines", "1"});
-  u.if_cmd = Script{"exit 5", {}};
+  u.edit_extras().if_cmd = Script{"exit 5", {}};
   EXPECT_TRUE(run(1, 2).succeeded());  // attempt 2 does not re-run `if`
 }
 
 TEST_F(LocalRunnerTest, IfExiting127FailsTheTask) {
   Task& t = add_cmd({kChild, "lines", "1"});
-  t.if_cmd = Script{"exit 127", {}};
+  t.edit_extras().if_cmd = Script{"exit 127", {}};
   const auto& o = run(0);
   EXPECT_FALSE(o.skipped_by_if);
   EXPECT_FALSE(o.succeeded());
@@ -216,10 +216,10 @@ TEST_F(LocalRunnerTest, TerminateEndsTheTaskWithSigterm) {
 
 TEST_F(LocalRunnerTest, FeedsLiteralStdinText) {
   Task& t = add_cmd({kChild, "echo-stdin"});
-  t.stdin_spec.kind = StdinSpec::Kind::Text;
+  t.edit_extras().stdin_spec.kind = StdinSpec::Kind::Text;
   std::string text;
   for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n";
-  t.stdin_spec.text = lit(text);
+  t.edit_extras().stdin_spec.text = lit(text);
   const auto& o = run(0);
   EXPECT_TRUE(o.succeeded()) << o.error;
   EXPECT_TRUE(out(0) == text) << "got " << out(0).size() << " bytes of " << text.size();

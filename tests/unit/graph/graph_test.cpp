@@ -279,7 +279,7 @@ TEST(Export, DotMermaidAndJson) {
   Task& t = b.add("build[os=\"x\"]", {"fetch"});
   t.base = "build";
   t.pool = "net";
-  t.matrix = {{"os", "\"x\""}};
+  t.edit_extras().matrix = {{"os", "\"x\""}};
   auto r = build_graph(b.p);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.graph.to_dot(b.p),

@@ -41,14 +41,14 @@ void build_random(World& w) {
       if (w.chance(10)) needs.push_back("t" + std::to_string(j));
     Task& t = h.task(h.add("t" + std::to_string(i), needs));
     t.priority = w.pick(3);
-    t.resources.cpus = 1 + w.pick(3);
+    t.edit_extras().resources.cpus = 1 + w.pick(3);
     if (w.chance(30)) t.pool = w.chance(50) ? "p1" : "p2";
     t.always = w.chance(10);
     t.continue_on_error = w.chance(10);
     t.interactive = w.chance(5);
-    if (w.chance(30)) t.retry = RetryPolicy{w.pick(3), milliseconds(w.pick(200)), 2.0,
+    if (w.chance(30)) t.edit_extras().retry = RetryPolicy{w.pick(3), milliseconds(w.pick(200)), 2.0,
                                             milliseconds(300), w.chance(50), {}};
-    if (w.chance(20)) t.retry.on_exit = {7};
+    if (w.chance(20)) t.edit_extras().retry.on_exit = {7};
     if (w.chance(20)) t.timeout = milliseconds(50 + w.pick(500));
     t.grace = milliseconds(w.pick(300));
   }
@@ -104,7 +104,7 @@ void run_world(unsigned seed) {
     }
     EXPECT_TRUE(!w.cancelled || task.always) << "seed " << seed << ": started after cancel";
     EXPECT_FALSE(w.killing) << "seed " << seed;
-    w.slots_used += std::min(task.resources.cpus, h.options.max_parallel);
+    w.slots_used += std::min(task.extras().resources.cpus, h.options.max_parallel);
     EXPECT_LE(w.slots_used, h.options.max_parallel) << "seed " << seed;
     if (!task.pool.empty()) {
       const int size = task.pool == "p1" ? h.pipeline.pools[0].size : h.pipeline.pools[1].size;
@@ -113,7 +113,7 @@ void run_world(unsigned seed) {
   };
   auto on_finish = [&](TaskId t) {
     const Task& task = h.pipeline.tasks[t];
-    w.slots_used -= std::min(task.resources.cpus, h.options.max_parallel);
+    w.slots_used -= std::min(task.extras().resources.cpus, h.options.max_parallel);
     if (!task.pool.empty()) --w.pool_running[task.pool];
   };
 

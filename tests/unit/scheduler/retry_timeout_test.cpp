@@ -51,8 +51,8 @@ TEST(Timeout, CountsAsAnAttemptAndIsRetried) {
   Harness h;
   const TaskId a = h.add("a");
   h.task(a).timeout = milliseconds(100);
-  h.task(a).retry.limit = 1;
-  h.task(a).retry.delay = milliseconds(50);
+  h.task(a).edit_extras().retry.limit = 1;
+  h.task(a).edit_extras().retry.delay = milliseconds(50);
   h.start();
   h.timers.advance(milliseconds(100));
   h.runner.signal(a, SIGTERM);
@@ -73,7 +73,7 @@ TEST(Timeout, CountsAsAnAttemptAndIsRetried) {
 TEST(Retry, BacksOffCapsAndEmitsRetrying) {
   Harness h;
   const TaskId a = h.add("a");
-  RetryPolicy& rp = h.task(a).retry;
+  RetryPolicy& rp = h.task(a).edit_extras().retry;
   rp.limit = 4;
   rp.delay = milliseconds(100);
   rp.backoff = 2;
@@ -105,7 +105,7 @@ TEST(Retry, BacksOffCapsAndEmitsRetrying) {
 TEST(Retry, SucceedsOnALaterAttempt) {
   Harness h;
   const TaskId a = h.add("a"), b = h.add("b", {"a"});
-  h.task(a).retry.limit = 2;
+  h.task(a).edit_extras().retry.limit = 2;
   h.start();
   h.runner.signal(a, SIGKILL);
   EXPECT_EQ(h.all<TaskRetrying>().at(0).reason, "signal SIGKILL");
@@ -121,7 +121,7 @@ TEST(Retry, SucceedsOnALaterAttempt) {
 TEST(Retry, RetryWaitFreesTheSlot) {
   Harness h;
   const TaskId a = h.add("a"), b = h.add("b");
-  h.task(a).retry.limit = 1;
+  h.task(a).edit_extras().retry.limit = 1;
   h.options.max_parallel = 1;
   h.start();
   h.runner.exit(a, 1);
@@ -132,8 +132,8 @@ TEST(Retry, OnlyListedExitCodesWhenOnExitIsGiven) {
   Harness h;
   const TaskId a = h.add("a"), b = h.add("b"), c = h.add("c");
   for (TaskId t : {a, b, c}) {
-    h.task(t).retry.limit = 3;
-    h.task(t).retry.on_exit = {7};
+    h.task(t).edit_extras().retry.limit = 3;
+    h.task(t).edit_extras().retry.on_exit = {7};
     h.task(t).continue_on_error = true;
   }
   h.task(c).timeout = milliseconds(10);
@@ -153,7 +153,7 @@ TEST(Retry, OnlyListedExitCodesWhenOnExitIsGiven) {
 TEST(Retry, SpawnFailureIsNeverRetried) {
   Harness h;
   const TaskId a = h.add("a");
-  h.task(a).retry.limit = 3;
+  h.task(a).edit_extras().retry.limit = 3;
   h.runner.report_pid = false;
   h.start();
   AttemptOutcome o;
@@ -172,7 +172,7 @@ TEST(Retry, SpawnFailureIsNeverRetried) {
 TEST(Retry, PendingRetryIsCancelledByFailFast) {
   Harness h;
   const TaskId a = h.add("a"), b = h.add("b");
-  h.task(a).retry.limit = 3;
+  h.task(a).edit_extras().retry.limit = 3;
   h.options.max_parallel = 2;
   h.start();
   h.runner.exit(a, 1);  // waits to retry
@@ -187,7 +187,7 @@ TEST(Retry, PendingRetryIsCancelledByFailFast) {
 TEST(Retry, JitterStaysWithinTheDelay) {
   Harness h;
   const TaskId a = h.add("a");
-  h.task(a).retry = RetryPolicy{1, milliseconds(400), 2.0, std::nullopt, true, {}};
+  h.task(a).edit_extras().retry = RetryPolicy{1, milliseconds(400), 2.0, std::nullopt, true, {}};
   h.options.random = [] { return 0.25; };
   h.start();
   h.runner.exit(a, 1);

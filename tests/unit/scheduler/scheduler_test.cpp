@@ -39,8 +39,8 @@ TEST(Scheduler, ZeroMaxParallelFallsBackToPipelineThenCpus) {
 TEST(Scheduler, CpusTakeSlotsWithoutBackfilling) {
   Harness h;
   const TaskId a = h.add("a"), b = h.add("b"), c = h.add("c");
-  h.task(a).resources.cpus = 3;
-  h.task(b).resources.cpus = 2;
+  h.task(a).edit_extras().resources.cpus = 3;
+  h.task(b).edit_extras().resources.cpus = 2;
   h.options.max_parallel = 4;
   h.start();
   // b needs 2 of the 1 free slot; c, behind it in file order, waits too.
@@ -52,7 +52,7 @@ TEST(Scheduler, CpusTakeSlotsWithoutBackfilling) {
 TEST(Scheduler, CpusAboveMaxParallelAreClampedAndRunAlone) {
   Harness h;
   const TaskId a = h.add("a"), b = h.add("b");
-  h.task(a).resources.cpus = 16;
+  h.task(a).edit_extras().resources.cpus = 16;
   h.options.max_parallel = 4;
   h.start();
   EXPECT_EQ(h.runner.started(), (std::vector<TaskId>{a}));

@@ -115,20 +115,20 @@ TEST(LoaderSemantics, DefaultsReplaceWholeExceptEnvWhichMerges) {
   const Task* svc = find(r.pipeline, "svc");
   ASSERT_TRUE(plain && own && svc);
   EXPECT_EQ(plain->timeout, std::chrono::minutes(10));
-  EXPECT_EQ(plain->retry.limit, 3);
-  EXPECT_EQ(plain->retry.delay, std::chrono::seconds(2));
-  EXPECT_EQ(own->retry.limit, 1);
-  EXPECT_EQ(own->retry.delay, std::chrono::seconds(1))
+  EXPECT_EQ(plain->extras().retry.limit, 3);
+  EXPECT_EQ(plain->extras().retry.delay, std::chrono::seconds(2));
+  EXPECT_EQ(own->extras().retry.limit, 1);
+  EXPECT_EQ(own->extras().retry.delay, std::chrono::seconds(1))
       << "the task's retry replaces the default whole";
   auto env_of = [](const Task& t) {
     std::string s;
-    for (const auto& [k, v] : t.env) s += k + "=" + v.parts[0].text + ";";
+    for (const auto& [k, v] : t.env) s += k + "=" + v.parts()[0].text + ";";
     return s;
   };
   EXPECT_EQ(env_of(*plain), "A=top;B=default;C=default;");
   EXPECT_EQ(env_of(*own), "A=top;B=default;C=own;");
   EXPECT_FALSE(svc->timeout.has_value()) << "a defaulted timeout does not apply to services";
-  EXPECT_TRUE(svc->service.has_value());
+  EXPECT_TRUE(svc->extras().service.has_value());
 }
 
 TEST(LoaderSemantics, MatrixExpansionNamesAndNeedsOfABase) {
@@ -154,8 +154,8 @@ TEST(LoaderSemantics, MatrixExpansionNamesAndNeedsOfABase) {
   const Task* b = find(r.pipeline, "build[os=mac,v=1.10]");
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->base, "build");
-  EXPECT_EQ(b->cmd[1].parts[0].text, "OS=mac");
-  EXPECT_EQ(b->cmd[2].parts[0].text, "build[os=mac,v=1.10]");
+  EXPECT_EQ(b->cmd[1].parts()[0].text, "OS=mac");
+  EXPECT_EQ(b->cmd[2].parts()[0].text, "build[os=mac,v=1.10]");
   EXPECT_EQ(need_names(*find(r.pipeline, "test[os=mac]")),
             std::vector<std::string>{"build[os=mac,v=2]"});
   const Task* all = find(r.pipeline, "all");
@@ -176,7 +176,7 @@ TEST(LoaderSemantics, VarsReferenceVarsWithoutRescanning) {
       "tasks:\n  a: {cmd: [\"${{ vars.path }}\"]}\n",
       "p.yaml");
   ASSERT_TRUE(r.ok()) << headlines(r);
-  EXPECT_EQ(r.pipeline.tasks[0].cmd[0].parts[0].text, "/data/${{ not.a.ref }}");
+  EXPECT_EQ(r.pipeline.tasks[0].cmd[0].parts()[0].text, "/data/${{ not.a.ref }}");
 }
 
 TEST(LoaderSemantics, VarsCycleIsAnError) {
@@ -192,8 +192,8 @@ TEST(LoaderSemantics, SetOverridesAndDefinesVars) {
       "tasks:\n  a: {cmd: [\"${{ vars.dir }}\", \"${{ vars.extra }}\"]}\n",
       "p.yaml", o);
   ASSERT_TRUE(r.ok()) << headlines(r);
-  EXPECT_EQ(r.pipeline.tasks[0].cmd[0].parts[0].text, "dist/x");
-  EXPECT_EQ(r.pipeline.tasks[0].cmd[1].parts[0].text, "${{ vars.out }}")
+  EXPECT_EQ(r.pipeline.tasks[0].cmd[0].parts()[0].text, "dist/x");
+  EXPECT_EQ(r.pipeline.tasks[0].cmd[1].parts()[0].text, "${{ vars.out }}")
       << "--set values are literal";
   EXPECT_EQ(r.pipeline.vars,
             (std::vector<std::pair<std::string, std::string>>{
@@ -216,11 +216,11 @@ TEST(LoaderSemantics, RunScriptValuesLiveOutsideTheText) {
   EXPECT_EQ(t.run.text, "echo \"${SLUICE_V_1}\" ''\"${SLUICE_V_2}\"'' \"x=${SLUICE_V_3}\"");
   ASSERT_EQ(t.run.values.size(), 3u);
   EXPECT_EQ(t.run.values[0].first, "SLUICE_V_1");
-  EXPECT_EQ(t.run.values[0].second.parts[0].text, "a b'c");
-  EXPECT_EQ(t.run.values[2].second.parts[0].task, "up");
-  EXPECT_EQ(t.run.values[2].second.parts[0].key, "url");
-  ASSERT_TRUE(t.if_cmd.has_value());
-  EXPECT_EQ(t.if_cmd->text, "test -n \"${SLUICE_V_4}\"");
+  EXPECT_EQ(t.run.values[0].second.parts()[0].text, "a b'c");
+  EXPECT_EQ(t.run.values[2].second.parts()[0].task, "up");
+  EXPECT_EQ(t.run.values[2].second.parts()[0].key, "url");
+  ASSERT_TRUE(t.extras().if_cmd.has_value());
+  EXPECT_EQ(t.extras().if_cmd->text, "test -n \"${SLUICE_V_4}\"");
 }
 
 TEST(LoaderSemantics, RelativePathsResolveAgainstTheWorkingDir) {
@@ -245,13 +245,13 @@ TEST(LoaderSemantics, RelativePathsResolveAgainstTheWorkingDir) {
   ASSERT_EQ(a.output_pos.size(), 1u);
   EXPECT_EQ(a.output_pos[0].line, 6u);
   EXPECT_EQ(a.output_pos[0].column, 15u);
-  EXPECT_EQ(a.stdout_spec.file, "/proj/work/logs/a.log");
-  EXPECT_TRUE(a.stdout_spec.append);
-  EXPECT_EQ(a.stdin_spec.path, "/proj/work/in.txt");
+  EXPECT_EQ(a.extras().stdout_spec.file, "/proj/work/logs/a.log");
+  EXPECT_TRUE(a.extras().stdout_spec.append);
+  EXPECT_EQ(a.extras().stdin_spec.path, "/proj/work/in.txt");
   const Task& b = r.pipeline.tasks[1];
   EXPECT_EQ(b.action, ActionKind::Copy);
-  EXPECT_EQ(b.file.from, std::vector<std::string>{"/proj/a"});
-  EXPECT_EQ(b.file.to, "/b");
+  EXPECT_EQ(b.extras().file.from, std::vector<std::string>{"/proj/a"});
+  EXPECT_EQ(b.extras().file.to, "/b");
 }
 
 TEST(LoaderSemantics, DotenvFilesThenEnvThenTaskEnv) {
@@ -265,7 +265,7 @@ TEST(LoaderSemantics, DotenvFilesThenEnvThenTaskEnv) {
   auto r = load_pipeline_file(main);
   ASSERT_TRUE(r.ok()) << headlines(r);
   std::string s;
-  for (const auto& [k, v] : r.pipeline.tasks[0].env) s += k + "=" + v.parts[0].text + ";";
+  for (const auto& [k, v] : r.pipeline.tasks[0].env) s += k + "=" + v.parts()[0].text + ";";
   EXPECT_EQ(s, "A=2;B=two words;C=lit $x;D=env;E=2-lit $x;");
 }
 

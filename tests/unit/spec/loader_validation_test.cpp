@@ -190,10 +190,10 @@ TEST(LoaderValidation, StrictScalarsStayStrings) {
   ASSERT_TRUE(r.ok()) << test::headlines(r);
   const Task& t = r.pipeline.tasks[0];
   ASSERT_EQ(t.cmd.size(), 4u);
-  EXPECT_EQ(t.cmd[1].parts[0].text, "1.10");
-  EXPECT_EQ(t.cmd[2].parts[0].text, "yes");
-  EXPECT_EQ(t.cmd[3].parts[0].text, "1.10");
-  EXPECT_EQ(t.description, "007");
+  EXPECT_EQ(t.cmd[1].parts()[0].text, "1.10");
+  EXPECT_EQ(t.cmd[2].parts()[0].text, "yes");
+  EXPECT_EQ(t.cmd[3].parts()[0].text, "1.10");
+  EXPECT_EQ(t.extras().description, "007");
 }
 
 TEST(LoaderValidation, MisspeltActionIsOneError) {
