@@ -28,7 +28,8 @@ def sluice(nodes, command=("/bin/true",), run=None):
     for node, deps in nodes:
         out.append(f"  {name(node)}:")
         if run is not None:
-            out.append(f"    run: {run!r}".replace("'", '"') if "'" in run else f"    run: '{run}'")
+            out.append("    run: |")  # a block scalar: the script needs no YAML quoting
+            out.append(f"      {run}")
         else:
             out.append("    cmd: [" + ", ".join(command) + "]")
         if deps:

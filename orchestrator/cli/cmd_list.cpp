@@ -22,7 +22,7 @@ std::string written_needs(const Pipeline& p, const Task& t,
     std::string shown = t.needs[i].task;
     if (j - i > 1) {
       auto it = by_name.find(shown);
-      if (it != by_name.end()) shown = p.tasks[it->second].base;
+      if (it != by_name.end()) shown = p.tasks[it->second].base();
     }
     out += (out.empty() ? "" : ", ") + shown;
     i = j;
@@ -52,27 +52,27 @@ int run_list(const Context& ctx) {
   for (TaskId t = 0; t < p.tasks.size(); ++t) {
     const Task& task = p.tasks[t];
     by_name.emplace(task.name, t);
-    bool expanded = !task.base.empty() && task.base != task.name;
+    bool expanded = !task.base().empty() && task.base() != task.name;
     width = std::max(width, task.name.size() + (expanded ? 2 : 0));
-    if (expanded) width = std::max(width, task.base.size());
+    if (expanded) width = std::max(width, task.base().size());
   }
   width += 2;
 
   std::string out = p.name + (p.description.empty() ? "" : ": " + p.description) + '\n';
   std::string group;  // base name of the matrix group being printed
   for (const Task& task : p.tasks) {
-    bool expanded = !task.base.empty() && task.base != task.name;
+    bool expanded = !task.base().empty() && task.base() != task.name;
     std::string needs = written_needs(p, task, by_name);
-    std::string pool = task.pool.empty() ? "" : "[pool: " + task.pool + "]";
+    std::string pool = task.pool().empty() ? "" : "[pool: " + task.pool() + "]";
     if (!expanded) {
       group.clear();
       out += line(task.name, width, {task.extras().description, needs.empty() ? "" : "needs: " + needs, pool});
       continue;
     }
-    if (task.base != group) {
-      group = task.base;
+    if (task.base() != group) {
+      group = task.base();
       auto count = std::count_if(p.tasks.begin(), p.tasks.end(),
-                                 [&](const Task& o) { return o.base == group; });
+                                 [&](const Task& o) { return o.base() == group; });
       out += line(group, width,
                   {task.extras().description, "(matrix: " + std::to_string(count) + " tasks)"});
     }

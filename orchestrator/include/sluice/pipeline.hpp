@@ -12,14 +12,18 @@
 ///
 /// Memory shape (a 100,000-task file must plan in under 1 KiB per task): a
 /// Task holds inline only what nearly every task uses (name, action, argv or
-/// script, needs, inputs, outputs, working dir, env, pool, priority, timeouts,
-/// flags). The fields most tasks leave at their defaults (description,
-/// matrix values, file action, `if`, stdin, stdout/stderr files, retry,
-/// service, resources) live in one TaskExtras behind a pointer that stays
-/// null until a task sets one of them:
+/// script, needs, inputs, outputs, working dir, env, priority, timeouts,
+/// flags). The fields most tasks leave at their defaults (matrix base name
+/// and values, pool, description, file action, `if`, stdin, stdout/stderr
+/// files, retry, service, resources) live in one TaskExtras behind a pointer
+/// that stays null until a task sets one of them:
 ///   read:   `task.extras().retry.limit`   (defaults when the task has none)
 ///   write:  `task.edit_extras().retry.limit = 3`   (allocates on first use)
+///   also:   `task.base()` (the name when there is no matrix), `task.pool()`
 /// Copying a Task copies its extras (deep): a Pipeline stays plain data.
+/// The working directory, the same for every task of a file, is a
+/// SharedString (one buffer for all); a Template is its literal text plus
+/// the output references, allocated only when there are some.
 #pragma once
 
 #include <chrono>
@@ -48,6 +52,34 @@ struct SourcePos {
   std::uint32_t column = 0;
 };
 
+/// A heap-held T that copies by value (deep copy) and may be null: lets a
+/// plain-data struct keep rarely used members out of line.
+template <class T>
+class CopyPtr {
+ public:
+  CopyPtr() = default;
+  CopyPtr(const CopyPtr& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  CopyPtr(CopyPtr&&) noexcept = default;
+  CopyPtr& operator=(const CopyPtr& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  CopyPtr& operator=(CopyPtr&&) noexcept = default;
+  ~CopyPtr() = default;
+
+  const T* get() const { return p_.get(); }
+  /// The value, created (default-constructed) on first use.
+  T& get_or_create() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  void reset() { p_.reset(); }
+  explicit operator bool() const { return p_ != nullptr; }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
 /// Text that may still hold `${{ tasks.NAME.outputs.KEY }}` references,
 /// resolved when the task starts. Kept as the literal text with every
 /// reference cut out, plus where each one's value goes, so that the common
@@ -65,27 +97,32 @@ struct Template {
     std::string key;   ///< referenced output key
   };
 
-  std::string text;       ///< the literal text, references cut out
-  std::vector<Ref> refs;  ///< in text order (non-decreasing `at`)
+  std::string text;  ///< the literal text, references cut out
 
   static Template literal(std::string s) {
     Template t;
     t.text = std::move(s);
     return t;
   }
+  /// `${{ tasks.TASK.outputs.KEY }}` alone.
+  static Template ref(std::string task, std::string key) {
+    Template t;
+    t.append_ref(std::move(task), std::move(key));
+    return t;
+  }
   /// True when no part refers to a task output.
-  bool is_literal() const { return refs.empty(); }
+  bool is_literal() const { return !refs_; }
+  /// The references in text order (non-decreasing `at`).
+  const std::vector<Ref>& refs() const;
   void append(std::string_view s) { text += s; }
-  void append(const Template& other) {
-    for (const Ref& r : other.refs) refs.push_back(Ref{text.size() + r.at, r.task, r.key});
-    text += other.text;
-  }
-  void append_ref(std::string task, std::string key) {
-    refs.push_back(Ref{text.size(), std::move(task), std::move(key)});
-  }
+  void append(const Template& other);
+  void append_ref(std::string task, std::string key);
   /// The text split at its references: literal runs and references in
   /// order; a template with neither is one empty literal part.
   std::vector<Part> parts() const;
+
+ private:
+  CopyPtr<std::vector<Ref>> refs_;  ///< null while there is none (the common case)
 };
 
 /// A shell script whose template values live outside its text (SPEC §1.3):
@@ -163,36 +200,34 @@ struct Need {
   std::uint32_t index = 0;  ///< its index in the written `needs` list (for `tasks.X.needs[i]`)
 };
 
-/// A heap-held T that copies by value (deep copy) and may be null: lets a
-/// plain-data struct keep rarely used members out of line.
-template <class T>
-class CopyPtr {
+/// An immutable string whose copies share one buffer: every task of a file
+/// has the same working directory, held once instead of once per task.
+/// Reads like a `const std::string&`; assign a std::string to change it.
+class SharedString {
  public:
-  CopyPtr() = default;
-  CopyPtr(const CopyPtr& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  CopyPtr(CopyPtr&&) noexcept = default;
-  CopyPtr& operator=(const CopyPtr& o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
-    return *this;
-  }
-  CopyPtr& operator=(CopyPtr&&) noexcept = default;
-  ~CopyPtr() = default;
+  SharedString() = default;
+  SharedString(std::string s)  // NOLINT: implicit, so that `t.working_dir = dir;` reads naturally
+      : p_(s.empty() ? nullptr : std::make_shared<const std::string>(std::move(s))) {}
+  SharedString(const char* s) : SharedString(std::string(s)) {}  // NOLINT: as above
 
-  const T* get() const { return p_.get(); }
-  /// The value, created (default-constructed) on first use.
-  T& get_or_create() {
-    if (!p_) p_ = std::make_unique<T>();
-    return *p_;
+  const std::string& str() const { return p_ ? *p_ : empty_string(); }
+  operator const std::string&() const { return str(); }  // NOLINT: reads as a string
+  const char* c_str() const { return str().c_str(); }
+  bool empty() const { return !p_; }
+  std::size_t size() const { return str().size(); }
+  friend bool operator==(const SharedString& a, std::string_view b) {
+    return std::string_view(a.str()) == b;
   }
-  void reset() { p_.reset(); }
-  explicit operator bool() const { return p_ != nullptr; }
 
  private:
-  std::unique_ptr<T> p_;
+  static const std::string& empty_string();
+  std::shared_ptr<const std::string> p_;
 };
 
 /// The task fields most tasks leave at their defaults (see the file comment).
 struct TaskExtras {
+  std::string base;  ///< name before matrix expansion; empty for a task without matrix
+  std::string pool;  ///< empty = none
   std::string description;
   std::vector<std::pair<std::string, std::string>> matrix;  ///< this expansion's values, file order
   FileAction file;                  ///< Copy, Concat, Write, Hash, Compress, Decompress, Call
@@ -207,7 +242,6 @@ struct TaskExtras {
 
 struct Task {
   std::string name;  ///< `build[os=linux]` for matrix tasks
-  std::string base;  ///< name before matrix expansion
   SourcePos pos;     ///< the task's key
 
   ActionKind action = ActionKind::Run;
@@ -226,19 +260,25 @@ struct Task {
   std::vector<std::string> inputs;   ///< absolute paths or globs
   std::vector<std::string> outputs;  ///< absolute paths
   std::vector<SourcePos> output_pos; ///< where each output was written (parallel to outputs)
-  std::string working_dir;           ///< absolute
+  SharedString working_dir;          ///< absolute; shared by the tasks of one file
   /// Environment added to the process: dotenv files, then top-level `env`,
   /// then the task's own `env`, later entries winning. Secrets are separate.
   std::vector<std::pair<std::string, Template>> env;
   std::optional<Duration> timeout;
   Duration grace{5000};
-  std::string pool;  ///< empty = none
 
   /// The rarely used fields: this task's, or the defaults when it set none.
   const TaskExtras& extras() const { return extras_ ? *extras_.get() : no_extras(); }
   /// The rarely used fields for writing; allocates them on first use.
   TaskExtras& edit_extras() { return extras_.get_or_create(); }
   bool has_extras() const { return static_cast<bool>(extras_); }
+
+  /// The name before matrix expansion: extras().base, or the name itself.
+  const std::string& base() const {
+    return extras_ && !extras_.get()->base.empty() ? extras_.get()->base : name;
+  }
+  /// The pool (extras().pool); empty = none.
+  const std::string& pool() const { return extras().pool; }
 
   bool is_process() const { return action == ActionKind::Run || action == ActionKind::Cmd; }
 

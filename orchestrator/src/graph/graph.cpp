@@ -132,7 +132,7 @@ std::vector<TaskId> Graph::select(const Pipeline& p, const std::vector<std::stri
   for (TaskId t = 0; t < p.tasks.size(); ++t) {
     const Task& task = p.tasks[t];
     by_name.emplace(task.name, t);
-    if (!task.base.empty() && task.base != task.name) by_base[task.base].push_back(t);
+    if (task.base() != task.name) by_base[task.base()].push_back(t);
     for (const auto& o : task.outputs) by_output.emplace(o, t);
   }
 

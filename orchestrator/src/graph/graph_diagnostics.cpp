@@ -14,7 +14,7 @@ namespace sluice::detail {
 
 namespace {
 
-const std::string& key_name(const Task& t) { return t.base.empty() ? t.name : t.base; }
+const std::string& key_name(const Task& t) { return t.base(); }
 
 std::string task_key(const Task& t, std::string_view field, std::uint32_t index) {
   return "tasks." + key_name(t) + "." + std::string(field) + "[" + std::to_string(index) + "]";
@@ -108,8 +108,8 @@ Diagnostic unknown_target(const Pipeline& p, const std::string& target) {
   d.message = "unknown target '" + target + "': not a task, a matrix task or a declared output";
   std::vector<std::string_view> names;
   for (const Task& t : p.tasks) {
-    if (!t.base.empty() && t.base != t.name && (names.empty() || names.back() != t.base))
-      names.push_back(t.base);
+    if (t.base() != t.name && (names.empty() || names.back() != t.base()))
+      names.push_back(t.base());
     names.push_back(t.name);
   }
   if (auto best = closest(target, names)) d.hint = "did you mean '" + *best + "'?";

@@ -65,10 +65,10 @@ std::string Graph::to_json(const Pipeline& p) const {
     json matrix = json::object();
     for (const auto& [k, v] : task.extras().matrix) matrix[k] = v;
     tasks.push_back({{"name", task.name},
-                     {"base", task.base.empty() ? task.name : task.base},
+                     {"base", task.base()},
                      {"description", task.extras().description},
                      {"needs", std::move(needs)},
-                     {"pool", task.pool.empty() ? json(nullptr) : json(task.pool)},
+                     {"pool", task.pool().empty() ? json(nullptr) : json(task.pool())},
                      {"matrix", std::move(matrix)},
                      {"inputs", task.inputs},
                      {"outputs", task.outputs}});

@@ -6,8 +6,9 @@
 /// two in uv_pipe_open (F_GETFL, FIONBIO), plus a remove when the handle
 /// closes; with 2,000 one-millisecond tasks that was a quarter of sluice's
 /// own system calls. Here a watch is one EPOLL_CTL_ADD and one
-/// EPOLL_CTL_DEL, level-triggered, and nothing changes the fd's flags: a
-/// client reads once per readiness, which never blocks a pipe's only reader.
+/// EPOLL_CTL_DEL, level-triggered, and nothing changes the fd's flags: the
+/// first read after a readiness report never blocks a pipe's only reader
+/// (see PipeReader for reading on).
 ///
 /// Clients are removed explicitly before their fd closes (an fd duplicated
 /// into a forked process would otherwise stay registered, pointing at a dead

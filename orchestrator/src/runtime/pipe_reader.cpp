@@ -1,5 +1,6 @@
 #include "runtime/pipe_reader.hpp"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,7 +14,10 @@ PipeReader::PipeReader(Loop& loop, int fd, ReadBuffer& buffer, OnData on_data, O
       on_data_(std::move(on_data)),
       on_end_(std::move(on_end)) {}
 
-PipeReader::~PipeReader() { close(); }
+PipeReader::~PipeReader() {
+  if (alive_) *alive_ = false;
+  close();
+}
 
 void PipeReader::start() {
   if (ended_ || reading_) return;
@@ -47,14 +51,41 @@ void PipeReader::end(int status) {
 }
 
 void PipeReader::on_ready() {
-  ssize_t n = ::read(fd_.get(), buffer_.data(), buffer_.size());
-  if (n > 0) {
-    if (on_data_) on_data_(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
-  } else if (n == 0) {
-    end(0);
-  } else if (errno != EINTR && errno != EAGAIN) {
-    end(-errno);  // libuv's error codes are -errno on Unix
+  // The first read cannot block (readiness). While reads come back as full
+  // as a pipe gets (a fast writer), read on with RWF_NOWAIT, which acts as
+  // O_NONBLOCK for this call only: fewer wakeups without changing the fd's
+  // flags, and no extra read for the usual few-lines task.
+  constexpr ssize_t kPipeFull = 64 * 1024;
+  constexpr int kMaxReads = 16;
+  bool alive = true;
+  alive_ = &alive;
+  for (int i = 0; i < kMaxReads; ++i) {
+    ssize_t n;
+    if (i == 0) {
+      n = ::read(fd_.get(), buffer_.data(), buffer_.size());
+    } else {
+      iovec iov{buffer_.data(), buffer_.size()};
+      n = ::preadv2(fd_.get(), &iov, 1, -1, RWF_NOWAIT);
+    }
+    if (n > 0) {
+      if (on_data_) on_data_(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
+      if (!alive) return;  // on_data destroyed us
+      if (n < kPipeFull || !reading_) break;
+      continue;
+    }
+    if (n == 0) {
+      end(0);  // may destroy us
+      if (!alive) return;
+      break;
+    }
+    // EAGAIN: drained; EOPNOTSUPP/EINVAL: no RWF_NOWAIT on this kernel.
+    if (i == 0 && errno != EINTR && errno != EAGAIN) {
+      end(-errno);  // libuv's error codes are -errno on Unix
+      if (!alive) return;
+    }
+    break;
   }
+  alive_ = nullptr;
 }
 
 }  // namespace sluice::detail

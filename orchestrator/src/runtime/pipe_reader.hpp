@@ -2,8 +2,9 @@
 /// in large chunks, with start/stop for backpressure.
 ///
 /// The fd is watched in the loop's FdPoller (one epoll add, one remove) and
-/// read once per readiness, so it may stay blocking: a readiness report
-/// means the read of a pipe's only reader does not block. Reads land in a
+/// may stay blocking: the first read after a readiness report cannot block
+/// a pipe's only reader, and further reads in the same turn (only while the
+/// pipe keeps coming back full) use preadv2(RWF_NOWAIT). Reads land in a
 /// ReadBuffer that may be shared by every reader of a loop: one read at a
 /// time, handed to on_data before the next, so a chunk is valid only during
 /// on_data. on_end comes once, with
@@ -65,6 +66,7 @@ class PipeReader : private FdPoller::Client {
   OnEnd on_end_;
   bool reading_ = false;
   bool ended_ = false;
+  bool* alive_ = nullptr;  ///< set during on_ready: cleared if a callback destroys us
 };
 
 }  // namespace sluice::detail

@@ -1,8 +1,8 @@
 /// Subprocess: one child process with its output captured, from spawn to
 /// "nothing of it is left". Owned by the executor's task state machine.
 ///
-/// stdout and stderr go to two pipes (pipe2 O_CLOEXEC; our ends opened by
-/// libuv, non-blocking) read in big chunks into a shared ReadBuffer; raw
+/// stdout and stderr go to two pipes (pipe2 O_CLOEXEC; our ends watched in
+/// the loop's FdPoller, see PipeReader) read in big chunks into a shared ReadBuffer; raw
 /// chunks go to on_output as they come (split lines with LineSplitter).
 ///
 /// When it ends: the exit status (from the pidfd, see ExitWatcher) can come

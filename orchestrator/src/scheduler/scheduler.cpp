@@ -72,8 +72,8 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
     s.state = State::Waiting;
     s.always = task.always;
     s.weight = std::clamp(task.extras().resources.cpus, 1, max_parallel_);
-    if (!task.pool.empty()) {
-      auto it = pool_index.find(task.pool);
+    if (!task.pool().empty()) {
+      auto it = pool_index.find(task.pool());
       if (it != pool_index.end()) s.pool = it->second;
     }
     selected_.push_back(t);

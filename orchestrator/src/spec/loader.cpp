@@ -315,6 +315,7 @@ void Loader::load_unit(std::string display, std::string abs_path, std::string te
   unit->display_dir = parent_dir(unit->display);
   unit->abs_path = std::move(abs_path);
   unit->abs_dir = parent_dir(unit->abs_path);
+  unit->work_dir = unit->abs_dir;
   unit->parent = parent;
   unit->top.fill(kNoNode);
   unit->top_key.fill(kNoNode);
@@ -700,7 +701,7 @@ void Loader::resolve_names() {
   by_name.reserve(p_.tasks.size());
   for (TaskId i = 0; i < p_.tasks.size(); ++i) {
     by_name.emplace(p_.tasks[i].name, i);
-    if (!p_.tasks[i].extras().matrix.empty()) by_base[p_.tasks[i].base].push_back(i);
+    if (!p_.tasks[i].extras().matrix.empty()) by_base[p_.tasks[i].base()].push_back(i);
   }
   std::vector<std::string_view> candidates;  // built on the first unknown name only
   auto suggest = [&](std::string_view word) {
@@ -729,7 +730,7 @@ void Loader::resolve_names() {
           resolved.push_back(Need{p_.tasks[e].name, need.pos, need.index});
         continue;
       }
-      report(need.pos, "tasks." + t.base + ".needs[" + std::to_string(need.index) + "]",
+      report(need.pos, "tasks." + t.base() + ".needs[" + std::to_string(need.index) + "]",
              "unknown task '" + need.task + "'", suggest(need.task));
     }
     // A name written twice (or a base and one of its expansions) is one edge.
@@ -752,16 +753,16 @@ void Loader::resolve_names() {
     const Task& t = p_.tasks[id];
     const std::string& name = t.extras().stdin_spec.path;
     if (by_name.count(name) == 0)
-      report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base) + ".stdin.task",
+      report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base()) + ".stdin.task",
              "unknown task '" + name + "'", suggest(name));
   }
   std::vector<std::string_view> pool_names;
   for (const auto& pool : p_.pools) pool_names.push_back(pool.name);
   for (const auto& [id, pos, from_defaults] : pool_refs_) {
     const Task& t = p_.tasks[id];
-    if (std::find(pool_names.begin(), pool_names.end(), t.pool) == pool_names.end())
-      report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base) + ".pool",
-             "unknown pool '" + t.pool + "'", did_you_mean(t.pool, pool_names));
+    if (std::find(pool_names.begin(), pool_names.end(), t.pool()) == pool_names.end())
+      report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base()) + ".pool",
+             "unknown pool '" + t.pool() + "'", did_you_mean(t.pool(), pool_names));
   }
   for (const auto& r : output_refs_) {
     const Task& t = p_.tasks[r.task];

@@ -52,6 +52,7 @@ struct Unit {
   std::string display_dir;
   std::string abs_path;
   std::string abs_dir;
+  SharedString work_dir;  // abs_dir, shared by the tasks of this file
   YamlTree tree;
   int parent = -1;
   std::array<NodeId, kTopLevelKeys.size()> top{};

@@ -170,7 +170,6 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
                         std::vector<std::pair<std::string, std::string>> matrix) {
   current_task_ = static_cast<TaskId>(p_.tasks.size());
   Task t;
-  t.base = base;
   t.name = base;
   if (!matrix.empty()) {
     t.name += '[';
@@ -198,13 +197,13 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
     merge_env_map(u, get(TaskField::Env).value, path_of(TaskField::Env), ctx, t.env);
   ctx.env = &t.env;
 
-  t.working_dir = units_[u]->abs_dir;
+  t.working_dir = units_[u]->work_dir;
   if (const FieldRef& f = get(TaskField::WorkingDir); f.set()) {
     auto wd =
         expand_path(f.unit, f.value, path_of(TaskField::WorkingDir), ctx, units_[f.unit]->abs_dir);
-    if (wd) t.working_dir = std::move(*wd);
+    if (wd && *wd != units_[u]->abs_dir) t.working_dir = std::move(*wd);
   }
-  const std::string& dir = t.working_dir;
+  const std::string& dir = t.working_dir.str();
 
   if (const FieldRef& f = get(TaskField::Description); f.set()) {
     auto s = scalar(f.unit, f.value, path_of(TaskField::Description));
@@ -313,7 +312,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   if (const FieldRef& f = get(TaskField::Pool); f.set()) {
     auto s = scalar(f.unit, f.value, path_of(TaskField::Pool));
     if (s) {
-      t.pool = std::string(*s);
+      t.edit_extras().pool = std::string(*s);
       pool_refs_.push_back({current_task_, pos_of(f.unit, f.value), f.from_defaults});
     }
   }
@@ -336,7 +335,10 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   }
   if (get(TaskField::Resources).set())
     load_resources(t, get(TaskField::Resources), path_of(TaskField::Resources));
-  if (!matrix.empty()) t.edit_extras().matrix = std::move(matrix);
+  if (!matrix.empty()) {
+    t.edit_extras().base = base;
+    t.edit_extras().matrix = std::move(matrix);
+  }
   p_.tasks.push_back(std::move(t));
 }
 
@@ -399,7 +401,7 @@ void Loader::load_file_action(Task& t, TaskField which, const FieldRef& f, const
   std::uint32_t u = f.unit;
   if (!expect(u, f.value, Kind::Map, path, "a map")) return;
   const YamlTree& tr = tree(u);
-  const std::string& dir = t.working_dir;
+  const std::string& dir = t.working_dir.str();
   std::vector<std::string_view> present;
   for (std::uint32_t i = 0; i < tr.node(f.value).size; ++i) {
     NodeId k = tr.key(f.value, i);
@@ -530,7 +532,7 @@ void Loader::load_stdin(Task& t, const FieldRef& f, const std::string& path, con
   NodeId v = tr.value(f.value, 0);
   std::string_view key = tr.scalar(k);
   if (key == "file") {
-    auto p = expand_path(u, v, path + ".file", ctx, t.working_dir);
+    auto p = expand_path(u, v, path + ".file", ctx, t.working_dir.str());
     if (!p) return;
     t.edit_extras().stdin_spec.kind = StdinSpec::Kind::File;
     t.edit_extras().stdin_spec.path = std::move(*p);

@@ -133,7 +133,7 @@ TEST_F(LocalRunnerTest, SeparatesStdoutFromStderrAndFlushesTheLastPartialLine) {
 TEST_F(LocalRunnerTest, BuildsTheEnvironmentFromTaskEnvScriptValuesAndSecrets) {
   Task& t = add_run("printf '%s|%s|%s' \"$FOO\" \"${SLUICE_V_1}\" \"$API_TOKEN\"");
   t.env = {{"FOO", lit("foo-value")}};
-  t.run.values = {{"SLUICE_V_1", Template{"", {{0, "up", "url"}}}}};
+  t.run.values = {{"SLUICE_V_1", Template::ref("up", "url")}};
   known_outputs_["up.url"] = "http://x y";
   LocalRunnerOptions opts;
   opts.secrets = {{"API_TOKEN", "s3cret"}};
@@ -145,7 +145,7 @@ TEST_F(LocalRunnerTest, BuildsTheEnvironmentFromTaskEnvScriptValuesAndSecrets) {
 
 TEST_F(LocalRunnerTest, AnUnsetTaskOutputReferenceFailsWithoutSpawning) {
   Task& t = add_cmd({kChild, "exit", "0"});
-  t.cmd.push_back(Template{"", {{0, "up", "missing"}}});
+  t.cmd.push_back(Template::ref("up", "missing"));
   const auto& o = run(0);
   EXPECT_EQ(o.error, "tasks.up.outputs.missing is not set");
   EXPECT_TRUE(o.spawn_failed);

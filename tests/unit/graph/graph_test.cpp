@@ -27,7 +27,6 @@ class Builder {
             std::vector<std::string> inputs = {}, std::vector<std::string> outputs = {}) {
     Task t;
     t.name = name;
-    t.base = name;
     auto i = static_cast<std::uint32_t>(p.tasks.size());
     t.pos = {0, 10 * i + 1, 3};
     for (std::uint32_t j = 0; j < needs.size(); ++j)
@@ -176,7 +175,7 @@ TEST(BuildGraph, MatrixExpansionsSharingAPlaceReportOnce) {
   Builder b;
   b.add("gen", {}, {}, {"/w/o"});
   Task& x = b.add("build[os=a]", {}, {}, {"/w/o"});
-  x.base = "build";
+  x.edit_extras().base = "build";
   Task y = x;
   y.name = "build[os=b]";
   b.p.tasks.push_back(y);
@@ -200,10 +199,10 @@ TEST(BuildGraph, SourceLinesComeFromTheFile) {
   p.dir = dir.string();
   p.files = {file};
   Task a;
-  a.name = a.base = "a";
+  a.name = "a";
   a.needs.push_back({"b", {0, 3, 13}, 0});
   Task bt;
-  bt.name = bt.base = "b";
+  bt.name = "b";
   bt.needs.push_back({"a", {0, 5, 13}, 0});
   p.tasks = {a, bt};
   auto r = build_graph(p);
@@ -222,7 +221,7 @@ TEST(BuildGraph, HundredThousandTaskChainNeedsNoRecursion) {
   p.files = {"chain.yaml"};
   p.tasks.resize(kN);
   for (std::uint32_t i = 0; i < kN; ++i) {
-    p.tasks[i].name = p.tasks[i].base = "t" + std::to_string(i);
+    p.tasks[i].name = "t" + std::to_string(i);
     if (i > 0) p.tasks[i].needs.push_back({"t" + std::to_string(i - 1), {0, i + 1, 5}, 0});
   }
   auto r = build_graph(p);
@@ -248,9 +247,9 @@ TEST(Select, TargetsAreNamesMatrixBasesOrOutputsWithTheirClosure) {
   b.add("fetch", {}, {}, {"/w/raw.json"});
   b.add("other");
   Task& m1 = b.add("build[os=a]", {"fetch"});
-  m1.base = "build";
+  m1.edit_extras().base = "build";
   Task& m2 = b.add("build[os=b]", {}, {"/w/raw.json"}, {"/w/out/b.bin"});
-  m2.base = "build";
+  m2.edit_extras().base = "build";
   b.add("report", {}, {"/w/out/b.bin"});
   auto r = build_graph(b.p);
   ASSERT_TRUE(r.ok()) << format(r.diagnostics);
@@ -277,8 +276,8 @@ TEST(Export, DotMermaidAndJson) {
   Builder b;
   b.add("fetch", {}, {}, {"/w/raw"});
   Task& t = b.add("build[os=\"x\"]", {"fetch"});
-  t.base = "build";
-  t.pool = "net";
+  t.edit_extras().base = "build";
+  t.edit_extras().pool = "net";
   t.edit_extras().matrix = {{"os", "\"x\""}};
   auto r = build_graph(b.p);
   ASSERT_TRUE(r.ok());

@@ -143,7 +143,6 @@ struct Harness {
   TaskId add(const std::string& name, std::vector<std::string> needs = {}) {
     Task t;
     t.name = name;
-    t.base = name;
     t.action = ActionKind::Cmd;
     t.cmd.push_back(Template::literal("true"));
     for (std::uint32_t i = 0; i < needs.size(); ++i) t.needs.push_back(Need{needs[i], {}, i});

@@ -42,7 +42,7 @@ void build_random(World& w) {
     Task& t = h.task(h.add("t" + std::to_string(i), needs));
     t.priority = w.pick(3);
     t.edit_extras().resources.cpus = 1 + w.pick(3);
-    if (w.chance(30)) t.pool = w.chance(50) ? "p1" : "p2";
+    if (w.chance(30)) t.edit_extras().pool = w.chance(50) ? "p1" : "p2";
     t.always = w.chance(10);
     t.continue_on_error = w.chance(10);
     t.interactive = w.chance(5);
@@ -106,15 +106,15 @@ void run_world(unsigned seed) {
     EXPECT_FALSE(w.killing) << "seed " << seed;
     w.slots_used += std::min(task.extras().resources.cpus, h.options.max_parallel);
     EXPECT_LE(w.slots_used, h.options.max_parallel) << "seed " << seed;
-    if (!task.pool.empty()) {
-      const int size = task.pool == "p1" ? h.pipeline.pools[0].size : h.pipeline.pools[1].size;
-      EXPECT_LE(++w.pool_running[task.pool], size) << "seed " << seed;
+    if (!task.pool().empty()) {
+      const int size = task.pool() == "p1" ? h.pipeline.pools[0].size : h.pipeline.pools[1].size;
+      EXPECT_LE(++w.pool_running[task.pool()], size) << "seed " << seed;
     }
   };
   auto on_finish = [&](TaskId t) {
     const Task& task = h.pipeline.tasks[t];
     w.slots_used -= std::min(task.extras().resources.cpus, h.options.max_parallel);
-    if (!task.pool.empty()) --w.pool_running[task.pool];
+    if (!task.pool().empty()) --w.pool_running[task.pool()];
   };
 
   GraphResult g = build_graph(h.pipeline);

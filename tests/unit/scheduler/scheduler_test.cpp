@@ -65,7 +65,7 @@ TEST(Scheduler, CpusAboveMaxParallelAreClampedAndRunAlone) {
 TEST(Scheduler, PoolSizeLimitsItsTasksOnly) {
   Harness h;
   h.pipeline.pools.push_back(Pool{"net", 2, 0});
-  for (int i = 0; i < 4; ++i) h.task(h.add("n" + std::to_string(i))).pool = "net";
+  for (int i = 0; i < 4; ++i) h.task(h.add("n" + std::to_string(i))).edit_extras().pool = "net";
   const TaskId other = h.add("other");
   h.options.max_parallel = 10;
   h.start();
@@ -83,7 +83,7 @@ TEST(Scheduler, PoolSizeLimitsItsTasksOnly) {
 TEST(Scheduler, PoolRateSpacesStarts) {
   Harness h;
   h.pipeline.pools.push_back(Pool{"api", 10, 2.0});  // 2 starts per second
-  for (int i = 0; i < 3; ++i) h.task(h.add("r" + std::to_string(i))).pool = "api";
+  for (int i = 0; i < 3; ++i) h.task(h.add("r" + std::to_string(i))).edit_extras().pool = "api";
   h.options.max_parallel = 10;
   h.start();
   EXPECT_EQ(h.runner.started().size(), 1u);

@@ -153,7 +153,7 @@ TEST(LoaderSemantics, MatrixExpansionNamesAndNeedsOfABase) {
                                              "test[os=linux]", "test[os=mac]", "all"}));
   const Task* b = find(r.pipeline, "build[os=mac,v=1.10]");
   ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->base, "build");
+  EXPECT_EQ(b->base(), "build");
   EXPECT_EQ(b->cmd[1].parts()[0].text, "OS=mac");
   EXPECT_EQ(b->cmd[2].parts()[0].text, "build[os=mac,v=1.10]");
   EXPECT_EQ(need_names(*find(r.pipeline, "test[os=mac]")),
