@@ -41,6 +41,7 @@ PY
 setup() {
   mkdir -p "$TOOLS"
   gcc -O2 -o "$TOOLS/spawn_limit" "$SHARED/spawn_limit.c"
+  g++ -O2 -std=c++20 -o "$TOOLS/yaml_parse_bare" "$HERE/yaml_parse_bare.cpp" -lyaml-cpp
   [[ -f $WORK/w4/layered100k/sluice.yaml ]] || python3 "$HERE/gen_run.py" "$SHARED" "$WORK"
   echo "sluice: $SLUICE ($("$SLUICE" --version))"
 }
@@ -98,9 +99,7 @@ plan() {
   cd "$WORK/w4/layered100k"
   bench plan "sluice_run_n_100k" nodes:100000 "$SLUICE run -n $Q > /dev/null" true "$RUNS_SLOW"
   bench plan "sluice_validate_100k" nodes:100000 "$SLUICE validate > /dev/null" true "$RUNS_SLOW"
-  if [[ -x $ROOT/build/release/bench/yaml_parse_bare ]]; then
-    bench plan "yaml_cpp_bare_100k" nodes:100000 "$ROOT/build/release/bench/yaml_parse_bare sluice.yaml" true "$RUNS_SLOW"
-  fi
+  bench plan "yaml_cpp_bare_100k" nodes:100000 "$TOOLS/yaml_parse_bare sluice.yaml" true "$RUNS_SLOW"
   bench plan "ninja_n_100k" nodes:100000 "ninja -n -f build.ninja > /dev/null" "$NINJA_PREP" "$RUNS_SLOW"
 }
 

@@ -34,10 +34,11 @@ def table(group, title):
     print("| label | median s | min s | max s | spread | peak RSS MiB | command |")
     print("|---|---|---|---|---|---|---|")
     for k, v in d.items():
+        cmd = v["cmd"] if len(v["cmd"]) <= 110 else v["cmd"][:90] + " ... (" + str(len(v["cmd"].split())) + " words)"
         spread = (v["max"] - v["min"]) / v["median"]
         noisy = " NOISY" if spread > 0.15 else ""
         print(f"| {k} | {v['median']:.3f} | {v['min']:.3f} | {v['max']:.3f} | "
-              f"{spread:.0%}{noisy} | {v['rss']:.1f} | `{v['cmd']}` |")
+              f"{spread:.0%}{noisy} | {v['rss']:.1f} | `{cmd}` |")
     return d
 
 
