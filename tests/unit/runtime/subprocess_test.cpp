@@ -31,7 +31,13 @@ std::vector<std::string> our_env() {
 
 class SubprocessTest : public ::testing::Test {
  protected:
-  void SetUp() override { testing::install_guards_once(); }
+  // The guards go first, at construction: the supervisor member below reads
+  // the subreaper flag when it is built, before SetUp() would run, and CTest
+  // runs every test in a fresh process.
+  SubprocessTest() {
+    testing::install_guards_once();
+    supervisor_ = std::make_unique<ProcessSupervisor>(loop_);
+  }
   void TearDown() override {
     proc_.reset();
     supervisor_.reset();
@@ -58,7 +64,7 @@ class SubprocessTest : public ::testing::Test {
   }
 
   Loop loop_;
-  std::unique_ptr<ProcessSupervisor> supervisor_ = std::make_unique<ProcessSupervisor>(loop_);
+  std::unique_ptr<ProcessSupervisor> supervisor_;
   ReadBuffer buffer_;
   std::unique_ptr<Subprocess> proc_;
   std::string out_, err_;
