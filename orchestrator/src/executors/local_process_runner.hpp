@@ -29,9 +29,6 @@
 /// sinks' job). Owned by the engine; loop thread only.
 #pragma once
 
-#include <algorithm>
-#include <thread>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -127,7 +124,6 @@ class LocalProcessRunner final : public TaskRunner {
   std::vector<std::unique_ptr<ProcessTask>> finished_;
   Timer reap_timer_;
   bool paused_ = false;
-  std::size_t cpus_ = std::max(1u, std::thread::hardware_concurrency());
 };
 
 }  // namespace sluice::detail

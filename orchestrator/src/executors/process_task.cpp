@@ -202,9 +202,6 @@ void ProcessTask::start_action() {
   opts.spawn.nofile_soft_limit = runner_.options_.child_nofile_soft;
   opts.drain_grace = runner_.options_.drain_grace;
   opts.drain_cap = runner_.options_.drain_cap;
-  // More tasks than cores: the exiting child may wait for a CPU, and a spin
-  // for its exit would only take that CPU from it (W2 at -j8 was 8 % slower).
-  if (runner_.running() > runner_.cpus_) opts.exit_wait = std::chrono::microseconds{0};
   if (task_.interactive) {
     opts.capture = false;
     opts.spawn.new_process_group = false;

@@ -8,12 +8,17 @@
 #include <cstring>
 
 namespace sluice::detail {
-// A child closes its pipes (exit_files) a few microseconds before it turns
-// into a zombie (exit_notify), and each close wakes us on its own. Waiting
-// for the exit right at the first EOF (SubprocessOptions::exit_wait,
-// yielding) beats sleeping in the loop and being woken twice more. Longer
-// than a wakeup costs it is not worth it: back to the loop (a task that
-// closed its output and runs on costs this once per stream).
+namespace {
+
+/// A child closes its pipes (exit_files) a few microseconds before it turns
+/// into a zombie (exit_notify), and each close wakes us on its own. Waiting
+/// for the exit right at the first EOF (yielding: on a busy machine the child
+/// may need our CPU to finish) beats sleeping in the loop and being woken
+/// twice more. Longer than a wakeup costs it is not worth it: back to the loop
+/// (a task that closed its output and runs on costs this once per stream).
+constexpr std::chrono::microseconds kExitAfterEofWait{50};
+
+}  // namespace
 
 Subprocess::Subprocess(Loop& loop, ProcessSupervisor& supervisor, ReadBuffer& buffer,
                        Callbacks callbacks)
@@ -135,8 +140,8 @@ void Subprocess::on_exit(const ExitStatus& status) {
 }
 
 void Subprocess::on_stream_end(OutputStream) {
-  if (!exited_ && watcher_ && options_.exit_wait.count() > 0) {
-    watcher_->await_exit(options_.exit_wait);  // its report finishes us, and may destroy us
+  if (!exited_ && watcher_) {
+    watcher_->await_exit(kExitAfterEofWait);  // its report finishes us, and may destroy us
     return;
   }
   maybe_finish();

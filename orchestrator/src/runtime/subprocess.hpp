@@ -50,11 +50,6 @@ struct SubprocessOptions {
   bool capture = true;
   std::chrono::milliseconds drain_grace{250};
   std::chrono::milliseconds drain_cap{2000};
-  /// At the first EOF, wait this long for the exit (yielding) instead of
-  /// going back to the loop to be woken twice more: worth it only while a
-  /// core is free for the exiting child, so the runner sets 0 when the
-  /// machine is busy with its tasks.
-  std::chrono::microseconds exit_wait{50};
 };
 
 class Subprocess {
