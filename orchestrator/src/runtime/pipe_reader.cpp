@@ -50,11 +50,7 @@ void PipeReader::end(int status) {
   if (fn) fn(status);  // may destroy this reader
 }
 
-void PipeReader::read_ready() {
-  if (reading_) read_some(true);
-}
-
-void PipeReader::read_some(bool never_block) {
+void PipeReader::on_ready() {
   // The first read cannot block (readiness). While reads come back as full
   // as a pipe gets (a fast writer), read on with RWF_NOWAIT, which acts as
   // O_NONBLOCK for this call only: fewer wakeups without changing the fd's
@@ -65,7 +61,7 @@ void PipeReader::read_some(bool never_block) {
   alive_ = &alive;
   for (int i = 0; i < kMaxReads; ++i) {
     ssize_t n;
-    if (i == 0 && !never_block) {
+    if (i == 0) {
       n = ::read(fd_.get(), buffer_.data(), buffer_.size());
     } else {
       iovec iov{buffer_.data(), buffer_.size()};
@@ -83,7 +79,7 @@ void PipeReader::read_some(bool never_block) {
       break;
     }
     // EAGAIN: drained; EOPNOTSUPP/EINVAL: no RWF_NOWAIT on this kernel.
-    if (i == 0 && !never_block && errno != EINTR && errno != EAGAIN) {
+    if (i == 0 && errno != EINTR && errno != EAGAIN) {
       end(-errno);  // libuv's error codes are -errno on Unix
       if (!alive) return;
     }

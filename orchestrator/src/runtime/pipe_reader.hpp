@@ -54,15 +54,9 @@ class PipeReader : private FdPoller::Client {
   bool ended() const { return ended_; }
   /// Ends the stream now without waiting for EOF (on_end is not called).
   void close();
-  /// While reading: takes what is there now, data or EOF, without blocking
-  /// and without waiting for the poller to report it. Callbacks may run and
-  /// may destroy this reader.
-  void read_ready();
 
  private:
-  void on_ready() override { read_some(false); }
-  /// The first read blocks unless `never_block` (after readiness it cannot).
-  void read_some(bool never_block);
+  void on_ready() override;
   void end(int status);
 
   FdPoller& poller_;

@@ -8,17 +8,6 @@
 #include <cstring>
 
 namespace sluice::detail {
-namespace {
-
-/// A child closes its pipes (exit_files) a few microseconds before it turns
-/// into a zombie (exit_notify), and each close wakes us on its own. Waiting
-/// for the exit right at the first EOF (yielding: on a busy machine the child
-/// may need our CPU to finish) beats sleeping in the loop and being woken
-/// twice more. Longer than a wakeup costs it is not worth it: back to the loop
-/// (a task that closed its output and runs on costs this once per stream).
-constexpr std::chrono::microseconds kExitAfterEofWait{50};
-
-}  // namespace
 
 Subprocess::Subprocess(Loop& loop, ProcessSupervisor& supervisor, ReadBuffer& buffer,
                        Callbacks callbacks)
@@ -29,7 +18,6 @@ Subprocess::Subprocess(Loop& loop, ProcessSupervisor& supervisor, ReadBuffer& bu
       drain_timer_(loop) {}
 
 Subprocess::~Subprocess() {
-  if (alive_) *alive_ = false;
   if (!started_ || finished_) return;
   drain_timer_.stop();
   if (!exited_) {
@@ -124,28 +112,13 @@ void Subprocess::on_exit(const ExitStatus& status) {
   status_ = status;
   exited_ = true;
   supervisor_.child_reaped(pid_);
-  // The exit follows the EOFs, but the poller may not have reported them
-  // yet: take them now instead of on another loop turn.
-  bool alive = true;
-  alive_ = &alive;
-  for (PipeReader* reader : {out_.get(), err_.get()}) {
-    if (reader) reader->read_ready();  // may finish and destroy us
-    if (!alive) return;
-  }
-  alive_ = nullptr;
   bool open = (out_ && !out_->ended()) || (err_ && !err_->ended());
   if (open)
     drain_timer_.start(options_.drain_grace, [this] { on_drain_grace(); });
   maybe_finish();
 }
 
-void Subprocess::on_stream_end(OutputStream) {
-  if (!exited_ && watcher_) {
-    watcher_->await_exit(kExitAfterEofWait);  // its report finishes us, and may destroy us
-    return;
-  }
-  maybe_finish();
-}
+void Subprocess::on_stream_end(OutputStream) { maybe_finish(); }
 
 void Subprocess::on_drain_grace() {
   // Whoever still holds the pipes would outlive the task: kill them now, so

@@ -16,11 +16,6 @@
 /// group gets SIGKILL and the supervisor sweeps orphans (no process outlives
 /// its task), and on_finished reports the status. It may destroy this object.
 ///
-/// Latency: a child's pipe EOFs come a few microseconds before its exit, and
-/// each would wake the loop on its own. So at the first EOF we wait for the
-/// exit for up to 50 us (ExitWatcher::await_exit), and at the exit we take
-/// the EOFs the poller has not reported yet: a short task ends in one wakeup.
-///
 /// Destroying a running Subprocess SIGKILLs its group, reaps it (blocking,
 /// for the short time a SIGKILLed process takes) and sweeps.
 /// Loop thread only.
@@ -109,7 +104,6 @@ class Subprocess {
   bool finished_ = false;
   bool paused_ = false;
   bool draining_to_cap_ = false;
-  bool* alive_ = nullptr;  ///< set in on_exit: cleared if a callback destroys us
 };
 
 }  // namespace sluice::detail

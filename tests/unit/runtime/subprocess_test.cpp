@@ -190,41 +190,6 @@ TEST_F(SubprocessTest, PausedReadingStopsReadsUntilResumed) {
   EXPECT_EQ(out_.size(), 10000000u);
 }
 
-TEST_F(SubprocessTest, ExitWhilePausedKeepsTheOutputUntilResumed) {
-  SubprocessOptions opts;
-  opts.drain_grace = 10s;  // the grace must not be what ends the wait here
-  ASSERT_FALSE(start({kChild, "print", "kept"}, opts));
-  proc_->pause_reading();
-  ASSERT_TRUE(run_until(loop_, [&] { return proc_->exited(); }));
-  EXPECT_FALSE(status_);
-  EXPECT_TRUE(out_.empty());
-  proc_->resume_reading();
-  ASSERT_TRUE(wait_finished());
-  EXPECT_EQ(out_, "kept");
-}
-
-TEST_F(SubprocessTest, EveryShortChildsOutputArrivesBeforeItsEnd) {
-  // The EOFs and the exit come in separate wakeups or in one; either way
-  // the output is complete when the end is reported.
-  for (int i = 0; i < 50; ++i) {
-    status_.reset();
-    out_.clear();
-    err_.clear();
-    ASSERT_FALSE(start({"/bin/sh", "-c", "printf out; printf err >&2; exit 3"}));
-    ASSERT_TRUE(wait_finished());
-    EXPECT_EQ(status_->exit_code, 3);
-    EXPECT_EQ(out_, "out");
-    EXPECT_EQ(err_, "err");
-  }
-}
-
-TEST_F(SubprocessTest, ClosingItsOutputEarlyDoesNotEndTheTask) {
-  ASSERT_FALSE(start({"/bin/sh", "-c", "echo before; exec >&- 2>&-; sleep 0.3; exit 5"}));
-  ASSERT_TRUE(wait_finished());
-  EXPECT_EQ(status_->exit_code, 5);
-  EXPECT_EQ(out_, "before\n");
-}
-
 TEST_F(SubprocessTest, ChildSeesOnlyFdsZeroToTwo) {
   int null = ::open("/dev/null", O_RDONLY);  // not CLOEXEC: a stray inherited fd
   ASSERT_EQ(::dup2(null, 100), 100);
