@@ -361,6 +361,31 @@ TEST_F(Run, StdoutFileWithoutConsole) {
   EXPECT_NE(r.out.find("b | visible\n"), std::string::npos) << r.out;
 }
 
+TEST_F(Run, StdoutFileThatCannotBeOpenedFailsTheTaskBeforeItRuns) {
+  // A regular file where a directory should be: fails for root too.
+  write("blocker", "not a directory\n");
+  write("sluice.yaml", R"Y(tasks:
+  a:
+    cmd: [@CHILD@, touch, a.ran]
+    stdout: {file: blocker/out.log}
+    retry: 2
+  b: {cmd: [@CHILD@, touch, b.ran], needs: [a]}
+)Y");
+  auto r = run({"run", "--events", "events.jsonl"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "a.ran")) << "the task ran without its stdout file";
+  EXPECT_FALSE(fs::exists(dir_ / "b.ran"));
+  EXPECT_NE((r.out + r.err).find("cannot open stdout file "), std::string::npos) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("blocker/out.log: Not a directory"), std::string::npos)
+      << r.out << r.err;
+  auto ev = events();
+  expect_complete(ev, {"a", "b"});
+  EXPECT_EQ(ev.finished("a").value("status", ""), "failed");
+  EXPECT_NE(ev.finished("a").value("error", "").find("blocker/out.log"), std::string::npos);
+  EXPECT_EQ(ev.finished("b").value("status", ""), "cancelled");  // fail-fast
+  EXPECT_TRUE(ev.of("task_retrying", "a").empty()) << "a configuration error is not retried";
+}
+
 TEST_F(Run, PrefixedConsoleOutputOffATty) {
   write("sluice.yaml", R"Y(tasks:
   a: {cmd: [@CHILD@, lines, "2"]}

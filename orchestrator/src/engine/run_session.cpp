@@ -98,6 +98,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
     auto& map = task_outputs_[pipeline_.tasks[t].name];
     for (auto& [k, v] : kv) map[k] = std::move(v);
   };
+  hooks.open_outputs = [this](TaskId t, int attempt) { return files_.open(t, attempt); };
   runner_ = std::make_unique<LocalProcessRunner>(*loop_, pipeline_, std::move(runner_options),
                                                  std::move(hooks));
   runner_->set_listener(this);
@@ -214,9 +215,6 @@ void RunSession::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
 }
 
 void RunSession::emit(const Event& event) {
-  if (const auto* s = std::get_if<TaskStarted>(&event)) {
-    files_.open(s->task, s->attempt);
-  }
   // Error texts and retry reasons can quote a command line: mask them too.
   Event masked_copy;
   const Event* chosen = &event;

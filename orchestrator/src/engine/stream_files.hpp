@@ -19,7 +19,8 @@ class StreamFiles {
  public:
   explicit StreamFiles(const Pipeline& pipeline) : pipeline_(pipeline) {}
 
-  /// Opens the task's files for this attempt; returns an error message, or "".
+  /// Opens the task's files for this attempt (before its spawn); returns an
+  /// error message naming the stream, the file and the reason, or "".
   std::string open(TaskId task, int attempt);
   void write(TaskId task, StreamKind stream, std::string_view bytes);
   void close(TaskId task);
@@ -28,7 +29,8 @@ class StreamFiles {
   struct Files {
     std::unique_ptr<FdOutput> out, err;
   };
-  std::unique_ptr<FdOutput> open_one(const StreamSpec& spec, int attempt, std::string& error);
+  std::unique_ptr<FdOutput> open_one(const StreamSpec& spec, const char* stream, int attempt,
+                                     std::string& error);
 
   const Pipeline& pipeline_;
   std::unordered_map<TaskId, Files> open_;

@@ -25,8 +25,8 @@
 /// `interactive`: the child inherits fds 0-2 and stays in sluice's process
 /// group (so the terminal's Ctrl-C and job control reach it, like ninja's
 /// console pool); nothing is captured. Not handled yet: `pty` (runs without
-/// one), `stdin: {task: X}` (fails with an error), `stdout/stderr: {file}` (the
-/// sinks' job). Owned by the engine; loop thread only.
+/// one), `stdin: {task: X}` (fails with an error). `stdout/stderr: {file}` are
+/// the engine's (hooks.open_outputs). Owned by the engine; loop thread only.
 #pragma once
 
 #include <chrono>
@@ -69,6 +69,10 @@ struct LocalRunnerHooks {
       lookup_output;
   /// After a successful attempt: the KEY=VALUE pairs it wrote to $SLUICE_OUTPUT.
   std::function<void(TaskId, std::vector<std::pair<std::string, std::string>>)> on_task_outputs;
+  /// Right before an attempt's spawn: opens what receives its output (the
+  /// `stdout/stderr: {file}` copies). A non-empty error fails the attempt
+  /// like a spawn error, before anything runs.
+  std::function<std::string(TaskId, int attempt)> open_outputs;
 };
 
 class ProcessTask;

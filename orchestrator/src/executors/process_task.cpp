@@ -253,6 +253,13 @@ void ProcessTask::start_action() {
         return;
     }
   }
+  if (runner_.hooks_.open_outputs) {
+    if (std::string e = runner_.hooks_.open_outputs(id_, attempt_); !e.empty()) {
+      fail.error = std::move(e);
+      finish_later(fail);
+      return;
+    }
+  }
   phase_ = Phase::Action;
   proc_ = make_subprocess();
   if (paused_) proc_->pause_reading();
