@@ -29,6 +29,7 @@
 /// the engine's (hooks.open_outputs). Owned by the engine; loop thread only.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -44,6 +46,7 @@
 #include "runtime/loop.hpp"
 #include "runtime/pipe_reader.hpp"
 #include "runtime/process_supervisor.hpp"
+#include "runtime/spawn.hpp"
 #include "runtime/timer.hpp"
 #include "runtime/unique_fd.hpp"
 #include "sluice/events.hpp"
@@ -128,6 +131,10 @@ class LocalProcessRunner final : public TaskRunner {
   std::vector<std::unique_ptr<ProcessTask>> finished_;
   Timer reap_timer_;
   bool paused_ = false;
+  /// Signal dispositions children reset, looked up once (see spawn.hpp).
+  std::uint64_t reset_signals_ = signals_to_reset();
+  /// While more tasks run than this, nobody spins for a child's exit.
+  std::size_t cpus_ = std::max(1u, std::thread::hardware_concurrency());
 };
 
 }  // namespace sluice::detail

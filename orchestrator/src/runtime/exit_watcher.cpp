@@ -1,5 +1,6 @@
 #include "runtime/exit_watcher.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -45,13 +46,26 @@ ExitWatcher::~ExitWatcher() {
 
 void ExitWatcher::check() {
   if (exited_) return;
-  std::optional<ExitStatus> status = reap_child(pid_, false);
-  if (!status) return;
+  if (std::optional<ExitStatus> status = reap_child(pid_, false)) report(*status);
+}
+
+void ExitWatcher::await_exit(std::chrono::microseconds limit) {
+  if (exited_) return;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  std::optional<ExitStatus> status;
+  while (!(status = reap_child(pid_, false))) {
+    if (std::chrono::steady_clock::now() >= deadline) return;
+    ::sched_yield();  // the exiting child may be waiting for this CPU
+  }
+  report(*status);
+}
+
+void ExitWatcher::report(const ExitStatus& status) {
   exited_ = true;
   poller_.remove(pidfd_.get(), this);
   watching_ = false;
   auto fn = std::move(on_exit_);
-  if (fn) fn(*status);  // may destroy this watcher
+  if (fn) fn(status);  // may destroy this watcher
 }
 
 }  // namespace sluice::detail

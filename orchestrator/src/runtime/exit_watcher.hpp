@@ -9,6 +9,7 @@
 /// kills and reaps it (see Subprocess). Loop thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -39,9 +40,16 @@ class ExitWatcher : private FdPoller::Client {
   int pid() const { return pid_; }
   bool exited() const { return exited_; }
 
+  /// Polls for the exit for at most `limit`, yielding the CPU in between,
+  /// and reports it as the pidfd would. For when the exit is known to be
+  /// microseconds away: cheaper than sleeping in the loop and being woken
+  /// again. The report may destroy this watcher.
+  void await_exit(std::chrono::microseconds limit);
+
  private:
   void on_ready() override { check(); }
   void check();
+  void report(const ExitStatus& status);
 
   FdPoller& poller_;
   int pid_;

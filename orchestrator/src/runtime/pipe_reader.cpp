@@ -1,5 +1,6 @@
 #include "runtime/pipe_reader.hpp"
 
+#include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -50,23 +51,37 @@ void PipeReader::end(int status) {
   if (fn) fn(status);  // may destroy this reader
 }
 
-void PipeReader::on_ready() {
-  // The first read cannot block (readiness). While reads come back as full
-  // as a pipe gets (a fast writer), read on with RWF_NOWAIT, which acts as
-  // O_NONBLOCK for this call only: fewer wakeups without changing the fd's
-  // flags, and no extra read for the usual few-lines task.
+void PipeReader::read_ready() {
+  if (reading_) read_some();
+}
+
+ssize_t PipeReader::read_now() {
+  // Never a blocking read: a readiness report can be stale (read_ready() took
+  // the data earlier in the same poller batch), and a blocking read would
+  // then wait for whoever else holds the write end, e.g. the task's
+  // grandchild, for as long as it lives. RWF_NOWAIT is O_NONBLOCK for one
+  // call, without a system call to change the fd's flags.
+  if (!nonblocking_) {
+    iovec iov{buffer_.data(), buffer_.size()};
+    ssize_t n = ::preadv2(fd_.get(), &iov, 1, -1, RWF_NOWAIT);
+    if (n >= 0 || (errno != EOPNOTSUPP && errno != EINVAL)) return n;
+    // A kernel without RWF_NOWAIT for pipes: our end goes non-blocking once.
+    int flags = ::fcntl(fd_.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd_.get(), F_SETFL, flags | O_NONBLOCK) != 0) return -1;
+    nonblocking_ = true;
+  }
+  return ::read(fd_.get(), buffer_.data(), buffer_.size());
+}
+
+void PipeReader::read_some() {
+  // While reads come back as full as a pipe gets (a fast writer), read on:
+  // fewer wakeups, and no extra read for the usual few-lines task.
   constexpr ssize_t kPipeFull = 64 * 1024;
   constexpr int kMaxReads = 16;
   bool alive = true;
   alive_ = &alive;
   for (int i = 0; i < kMaxReads; ++i) {
-    ssize_t n;
-    if (i == 0) {
-      n = ::read(fd_.get(), buffer_.data(), buffer_.size());
-    } else {
-      iovec iov{buffer_.data(), buffer_.size()};
-      n = ::preadv2(fd_.get(), &iov, 1, -1, RWF_NOWAIT);
-    }
+    ssize_t n = read_now();
     if (n > 0) {
       if (on_data_) on_data_(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
       if (!alive) return;  // on_data destroyed us
@@ -78,12 +93,12 @@ void PipeReader::on_ready() {
       if (!alive) return;
       break;
     }
-    // EAGAIN: drained; EOPNOTSUPP/EINVAL: no RWF_NOWAIT on this kernel.
-    if (i == 0 && errno != EINTR && errno != EAGAIN) {
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) {
       end(-errno);  // libuv's error codes are -errno on Unix
       if (!alive) return;
     }
-    break;
+    break;  // EAGAIN: drained (or the readiness was stale)
   }
   alive_ = nullptr;
 }

@@ -2,14 +2,16 @@
 /// in large chunks, with start/stop for backpressure.
 ///
 /// The fd is watched in the loop's FdPoller (one epoll add, one remove) and
-/// may stay blocking: the first read after a readiness report cannot block
-/// a pipe's only reader, and further reads in the same turn (only while the
-/// pipe keeps coming back full) use preadv2(RWF_NOWAIT). Reads land in a
+/// may stay blocking: every read is preadv2(RWF_NOWAIT), so a stale
+/// readiness report never blocks the loop, and the fd's flags (shared with
+/// nobody, but a system call to change) stay as they are. Reads land in a
 /// ReadBuffer that may be shared by every reader of a loop: one read at a
 /// time, handed to on_data before the next, so a chunk is valid only during
 /// on_data. on_end comes once, with
 /// 0 at EOF or a negative libuv error; the pipe is then closed. Loop thread only.
 #pragma once
+
+#include <sys/types.h>
 
 #include <cstddef>
 #include <functional>
@@ -54,9 +56,16 @@ class PipeReader : private FdPoller::Client {
   bool ended() const { return ended_; }
   /// Ends the stream now without waiting for EOF (on_end is not called).
   void close();
+  /// While reading: takes what is there now, data or EOF, without blocking
+  /// and without waiting for the poller to report it. Callbacks may run and
+  /// may destroy this reader.
+  void read_ready();
 
  private:
-  void on_ready() override;
+  void on_ready() override { read_some(); }
+  void read_some();
+  /// One read that never blocks; -1 with errno as read(2).
+  ssize_t read_now();
   void end(int status);
 
   FdPoller& poller_;
@@ -66,6 +75,7 @@ class PipeReader : private FdPoller::Client {
   OnEnd on_end_;
   bool reading_ = false;
   bool ended_ = false;
+  bool nonblocking_ = false;  ///< O_NONBLOCK set (only where RWF_NOWAIT is missing)
   bool* alive_ = nullptr;  ///< set during on_ready: cleared if a callback destroys us
 };
 

@@ -27,6 +27,7 @@ struct ChildArgs {
   const char* working_dir = nullptr;
   int stdio[3] = {-1, -1, -1};
   bool new_group = true;
+  std::uint64_t reset_signals = kAllSignals;
   bool set_nofile = false;
   std::uint64_t nofile_soft = 0;
   pid_t parent = 0;
@@ -69,9 +70,10 @@ int child_main(void* raw) {
   if (syscall(SYS_getppid) != a->parent) syscall(SYS_exit_group, 127);
   KernelSigaction dfl{};
   dfl.handler = SIG_DFL;
-  for (int sig = 1; sig < 65; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(std::uint64_t));
+  for (std::uint64_t left = a->reset_signals; left != 0; left &= left - 1) {
+    int sig = __builtin_ctzll(left) + 1;
+    if (sig != SIGKILL && sig != SIGSTOP)
+      syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(std::uint64_t));
   }
   if (a->set_nofile) {
     KernelRlimit lim{};
@@ -189,6 +191,17 @@ std::vector<std::string> exec_candidates(const std::string& name,
   return out;
 }
 
+std::uint64_t signals_to_reset() {
+  std::uint64_t out = 0;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) out |= std::uint64_t{1} << (sig - 1);
+  for (int sig = 1; sig <= 64; ++sig) {
+    struct sigaction now {};
+    if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_DFL)
+      out |= std::uint64_t{1} << (sig - 1);
+  }
+  return out;
+}
+
 SpawnResult spawn_child(const SpawnRequest& req) {
   if (req.argv.empty() || req.argv[0].empty()) return SpawnError{EINVAL, "spawn: empty command"};
   std::vector<char*> envp = merged_env(req);
@@ -233,6 +246,7 @@ SpawnResult spawn_child(const SpawnRequest& req) {
   args.new_group = req.new_process_group;
   args.set_nofile = req.nofile_soft_limit.has_value();
   args.nofile_soft = req.nofile_soft_limit.value_or(0);
+  args.reset_signals = req.reset_signals;
   args.parent = ::getpid();
 
   std::unique_ptr<char[]> stack(new char[kChildStack]);

@@ -18,6 +18,7 @@ Subprocess::Subprocess(Loop& loop, ProcessSupervisor& supervisor, ReadBuffer& bu
       drain_timer_(loop) {}
 
 Subprocess::~Subprocess() {
+  if (alive_) *alive_ = false;
   if (!started_ || finished_) return;
   drain_timer_.stop();
   if (!exited_) {
@@ -112,13 +113,32 @@ void Subprocess::on_exit(const ExitStatus& status) {
   status_ = status;
   exited_ = true;
   supervisor_.child_reaped(pid_);
+  // The exit follows the EOFs, but the poller may not have reported them
+  // yet: take them now instead of on another loop turn.
+  bool alive = true;
+  alive_ = &alive;
+  for (PipeReader* reader : {out_.get(), err_.get()}) {
+    if (reader) reader->read_ready();  // may finish and destroy us
+    if (!alive) return;
+  }
+  alive_ = nullptr;
   bool open = (out_ && !out_->ended()) || (err_ && !err_->ended());
   if (open)
     drain_timer_.start(options_.drain_grace, [this] { on_drain_grace(); });
   maybe_finish();
 }
 
-void Subprocess::on_stream_end(OutputStream) { maybe_finish(); }
+void Subprocess::on_stream_end(OutputStream) {
+  // A child closes its pipes (exit_files) a few microseconds before it turns
+  // into a zombie (exit_notify), and each close wakes us on its own: waiting
+  // for the exit right here beats sleeping in the loop and being woken twice
+  // more. A task that closed its output and runs on costs this once a stream.
+  if (!exited_ && watcher_ && options_.exit_wait.count() > 0) {
+    watcher_->await_exit(options_.exit_wait);  // its report finishes us, and may destroy us
+    return;
+  }
+  maybe_finish();
+}
 
 void Subprocess::on_drain_grace() {
   // Whoever still holds the pipes would outlive the task: kill them now, so

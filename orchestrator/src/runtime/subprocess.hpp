@@ -16,6 +16,11 @@
 /// group gets SIGKILL and the supervisor sweeps orphans (no process outlives
 /// its task), and on_finished reports the status. It may destroy this object.
 ///
+/// Latency: a child's pipe EOFs come a few microseconds before its exit, and
+/// each would wake the loop on its own. So at the first EOF we wait for the
+/// exit for up to `exit_wait` (ExitWatcher::await_exit), and at the exit we take
+/// the EOFs the poller has not reported yet: a short task ends in one wakeup.
+///
 /// Destroying a running Subprocess SIGKILLs its group, reaps it (blocking,
 /// for the short time a SIGKILLed process takes) and sweeps.
 /// Loop thread only.
@@ -45,6 +50,11 @@ struct SubprocessOptions {
   bool capture = true;
   std::chrono::milliseconds drain_grace{250};
   std::chrono::milliseconds drain_cap{2000};
+  /// At the first EOF, wait this long for the exit (yielding) instead of
+  /// going back to the loop to be woken twice more: worth it only while a
+  /// core is free for the exiting child, so the runner sets 0 when the
+  /// machine is busy with its tasks.
+  std::chrono::microseconds exit_wait{50};
 };
 
 class Subprocess {
@@ -104,6 +114,7 @@ class Subprocess {
   bool finished_ = false;
   bool paused_ = false;
   bool draining_to_cap_ = false;
+  bool* alive_ = nullptr;  ///< set in on_exit: cleared if a callback destroys us
 };
 
 }  // namespace sluice::detail

@@ -4,9 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <mutex>
+#include <thread>
 
 #include "runtime/loop.hpp"
 #include "runtime/pipe_reader.hpp"
@@ -115,6 +119,56 @@ TEST(PipeReader, ADestroyInsideOnDataStopsReading) {
   ASSERT_EQ(::write(p.w.get(), data.data(), data.size()), static_cast<ssize_t>(data.size()));
   ASSERT_TRUE(testing::run_until(loop, [&] { return !reader; }));
   EXPECT_EQ(chunks, 1);
+  testing::expect_clean_close(loop);
+}
+
+TEST(PipeReader, AStaleReadinessReportNeverBlocksTheLoop) {
+  // Two readers, each of which takes the other's data in its callback: the
+  // second one's report in the same poller batch is then stale. Its read must
+  // not wait for the writer (a task's grandchild, in real life), who here
+  // keeps both pipes open. A watchdog thread closes them after a deadline,
+  // so the old, blocking read fails this test instead of hanging it.
+  Loop loop;
+  ReadBuffer buffer;
+  Pipe a, b;
+  std::unique_ptr<PipeReader> ra, rb;
+  std::string got;
+  auto data = [&](std::unique_ptr<PipeReader>& other) {
+    return [&](std::string_view c) {
+      got += c;
+      if (other) other->read_ready();
+    };
+  };
+  ra = std::make_unique<PipeReader>(loop, a.r.release(), buffer, data(rb), [](int) {});
+  rb = std::make_unique<PipeReader>(loop, b.r.release(), buffer, data(ra), [](int) {});
+  ra->start();
+  rb->start();
+  ASSERT_EQ(::write(a.w.get(), "a", 1), 1);
+  ASSERT_EQ(::write(b.w.get(), "b", 1), 1);
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool done = false;
+  std::atomic<bool> fired{false};
+  std::thread watchdog([&] {
+    std::unique_lock lock(mutex);
+    if (cv.wait_for(lock, 5s, [&] { return done; })) return;
+    fired = true;
+    a.w.reset();
+    b.w.reset();
+  });
+  bool both = testing::run_until(loop, [&] { return got.size() == 2; });
+  loop.run_once(false);  // dispatches the rest of the batch: the stale report
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  cv.notify_one();
+  watchdog.join();
+  EXPECT_TRUE(both) << got;
+  EXPECT_FALSE(fired) << "a read blocked on a pipe with no data";
+  ra.reset();
+  rb.reset();
   testing::expect_clean_close(loop);
 }
 

@@ -190,6 +190,70 @@ TEST_F(SubprocessTest, PausedReadingStopsReadsUntilResumed) {
   EXPECT_EQ(out_.size(), 10000000u);
 }
 
+TEST_F(SubprocessTest, ExitWhilePausedKeepsTheOutputUntilResumed) {
+  SubprocessOptions opts;
+  opts.drain_grace = 10s;  // the grace must not be what ends the wait here
+  ASSERT_FALSE(start({kChild, "print", "kept"}, opts));
+  proc_->pause_reading();
+  ASSERT_TRUE(run_until(loop_, [&] { return proc_->exited(); }));
+  EXPECT_FALSE(status_);
+  EXPECT_TRUE(out_.empty());
+  proc_->resume_reading();
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(out_, "kept");
+}
+
+TEST_F(SubprocessTest, EveryShortChildsOutputArrivesBeforeItsEnd) {
+  // The EOFs and the exit come in separate wakeups or in one; either way
+  // the output is complete when the end is reported.
+  for (int i = 0; i < 50; ++i) {
+    status_.reset();
+    out_.clear();
+    err_.clear();
+    ASSERT_FALSE(start({"/bin/sh", "-c", "printf out; printf err >&2; exit 3"}));
+    ASSERT_TRUE(wait_finished());
+    EXPECT_EQ(status_->exit_code, 3);
+    EXPECT_EQ(out_, "out");
+    EXPECT_EQ(err_, "err");
+  }
+}
+
+TEST_F(SubprocessTest, ClosingItsOutputEarlyDoesNotEndTheTask) {
+  ASSERT_FALSE(start({"/bin/sh", "-c", "echo before; exec >&- 2>&-; sleep 0.3; exit 5"}));
+  ASSERT_TRUE(wait_finished());
+  EXPECT_EQ(status_->exit_code, 5);
+  EXPECT_EQ(out_, "before\n");
+}
+
+TEST_F(SubprocessTest, ChildStartsWithTheSignalsWeIgnoreAtTheirDefault) {
+  // sluice ignores SIGPIPE (the guards); an embedder may ignore more. An
+  // ignored signal survives exec, so the child must reset it.
+  struct sigaction ignore {}, before {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGUSR1, &ignore, &before), 0);
+  auto ignored_in_child = [&](std::uint64_t reset) {
+    SubprocessOptions opts;
+    opts.spawn.reset_signals = reset;
+    out_.clear();
+    status_.reset();
+    EXPECT_FALSE(start({"/bin/cat", "/proc/self/status"}, opts));
+    EXPECT_TRUE(wait_finished());
+    auto at = out_.find("SigIgn:\t");
+    EXPECT_NE(at, std::string::npos) << out_;
+    return at == std::string::npos ? 0 : std::stoull(out_.substr(at + 8, 16), nullptr, 16);
+  };
+  std::uint64_t reset = signals_to_reset();
+  std::uint64_t kept = ignored_in_child(0);  // nothing reset: the test can see an ignored signal
+  std::uint64_t reset_ones = ignored_in_child(reset);
+  ::sigaction(SIGUSR1, &before, nullptr);
+  auto bit = [](int sig) { return std::uint64_t{1} << (sig - 1); };
+  EXPECT_TRUE(kept & bit(SIGUSR1));
+  EXPECT_TRUE(kept & bit(SIGPIPE));
+  EXPECT_FALSE(reset_ones & bit(SIGUSR1));
+  EXPECT_FALSE(reset_ones & bit(SIGPIPE));
+  EXPECT_TRUE(reset & bit(SIGINT)) << "sluice may catch it later";
+}
+
 TEST_F(SubprocessTest, ChildSeesOnlyFdsZeroToTwo) {
   int null = ::open("/dev/null", O_RDONLY);  // not CLOEXEC: a stray inherited fd
   ASSERT_EQ(::dup2(null, 100), 100);
