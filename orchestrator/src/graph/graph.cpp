@@ -14,6 +14,7 @@
 #include "graph/cycles.hpp"
 #include "graph/graph_diagnostics.hpp"
 #include "graph/output_index.hpp"
+#include "spec/name_index.hpp"
 
 namespace sluice {
 
@@ -28,7 +29,8 @@ std::span<const TaskId> Graph::dependents(TaskId t) const {
 /// Builds one Graph; lives for the duration of build_graph only.
 class GraphBuilder {
  public:
-  explicit GraphBuilder(const Pipeline& p) : p_(p), outputs_(p) {}
+  explicit GraphBuilder(const Pipeline& p)
+      : p_(p), outputs_(p), by_name_(p.tasks.size(), NameOf{&p}) {}
 
   GraphResult build() {
     GraphResult r;
@@ -43,8 +45,7 @@ class GraphBuilder {
 
  private:
   void index_names() {
-    by_name_.reserve(p_.tasks.size());
-    for (TaskId t = 0; t < p_.tasks.size(); ++t) by_name_.emplace(p_.tasks[t].name, t);
+    for (TaskId t = 0; t < p_.tasks.size(); ++t) by_name_.insert(t);
   }
 
   void build_dependencies(Graph& g, std::vector<Diagnostic>& diags) {
@@ -55,12 +56,12 @@ class GraphBuilder {
       const Task& task = p_.tasks[t];
       scratch.clear();
       for (const Need& need : task.needs) {
-        auto it = by_name_.find(need.task);
-        if (it == by_name_.end()) {
-          diags.push_back(detail::unknown_need(p_, task, need, by_name_));
+        const TaskId id = by_name_.find(need.task);
+        if (id == kUnknown) {
+          diags.push_back(detail::unknown_need(p_, task, need));
           continue;
         }
-        scratch.push_back(it->second);
+        scratch.push_back(id);
       }
       for (const std::string& in : task.inputs) {
         outputs_.for_each_producer(in, [&](TaskId producer) {
@@ -117,9 +118,16 @@ class GraphBuilder {
     }
   }
 
+  struct NameOf {
+    const Pipeline* p;
+    std::string_view operator()(TaskId t) const { return p->tasks[t].name; }
+  };
+  using NameIndex = detail::NameIndex<NameOf>;
+  static constexpr TaskId kUnknown = NameIndex::kNone;
+
   const Pipeline& p_;
   detail::OutputIndex outputs_;
-  std::unordered_map<std::string_view, TaskId> by_name_;
+  NameIndex by_name_;
 };
 
 GraphResult build_graph(const Pipeline& p) { return GraphBuilder(p).build(); }

@@ -91,12 +91,11 @@ Diagnostic duplicate_output(const Pipeline& p, TaskId second, std::uint32_t inde
   return d;
 }
 
-Diagnostic unknown_need(const Pipeline& p, const Task& task, const Need& need,
-                        const std::unordered_map<std::string_view, TaskId>& by_name) {
+Diagnostic unknown_need(const Pipeline& p, const Task& task, const Need& need) {
   Diagnostic d = located(p, need.pos, task_key(task, "needs", need.index),
                          "unknown task '" + need.task + "'");
   std::vector<std::string_view> names;
-  names.reserve(by_name.size());
+  names.reserve(p.tasks.size());
   for (const Task& t : p.tasks) names.push_back(t.name);
   if (auto best = closest(need.task, names)) d.hint = "did you mean '" + *best + "'?";
   return d;

@@ -29,8 +29,7 @@ Diagnostic located(const Pipeline& p, const SourcePos& pos, std::string key_path
 Diagnostic duplicate_output(const Pipeline& p, TaskId second, std::uint32_t index, TaskId first);
 
 /// `tasks.a.needs[i]: unknown task 'x' (did you mean 'y'?)`.
-Diagnostic unknown_need(const Pipeline& p, const Task& task, const Need& need,
-                        const std::unordered_map<std::string_view, TaskId>& by_name);
+Diagnostic unknown_need(const Pipeline& p, const Task& task, const Need& need);
 
 /// `unknown target 'x' (did you mean 'y'?)`, for Graph::select.
 Diagnostic unknown_target(const Pipeline& p, const std::string& target);

@@ -21,6 +21,7 @@
 
 #include "spec/dotenv.hpp"
 #include "spec/loader_impl.hpp"
+#include "spec/name_index.hpp"
 #include "spec/suggest.hpp"
 #include "spec/utf8.hpp"
 
@@ -696,11 +697,12 @@ void Loader::load_defaults(std::uint32_t u, NodeId map, Scope& scope) {
 // ------------------------------------------------------------------ names
 
 void Loader::resolve_names() {
-  std::unordered_map<std::string_view, TaskId> by_name;
+  const std::vector<Task>& tasks = p_.tasks;
+  auto name_of = [&tasks](std::uint32_t id) -> std::string_view { return tasks[id].name; };
+  NameIndex<decltype(name_of)> by_name(tasks.size(), name_of);
   std::unordered_map<std::string_view, std::vector<TaskId>> by_base;
-  by_name.reserve(p_.tasks.size());
   for (TaskId i = 0; i < p_.tasks.size(); ++i) {
-    by_name.emplace(p_.tasks[i].name, i);
+    by_name.insert(i);
     if (!p_.tasks[i].extras().matrix.empty()) by_base[p_.tasks[i].base()].push_back(i);
   }
   std::vector<std::string_view> candidates;  // built on the first unknown name only
@@ -711,16 +713,26 @@ void Loader::resolve_names() {
     }
     return did_you_mean(word, candidates);
   };
+  // The common list: short, every name a task, none twice. It stays as it is.
+  auto plain_needs = [&](const std::vector<Need>& needs) {
+    if (needs.size() > 32) return false;
+    for (std::size_t i = 0; i < needs.size(); ++i) {
+      if (!by_name.contains(needs[i].task)) return false;
+      for (std::size_t j = 0; j < i; ++j)
+        if (needs[j].task == needs[i].task) return false;
+    }
+    return true;
+  };
   auto report = [&](const SourcePos& pos, std::string path, std::string message, std::string hint) {
     error_at(pos.file, pos.line, pos.column, std::move(path), std::move(message), std::move(hint));
   };
   for (TaskId id = 0; id < p_.tasks.size(); ++id) {
     Task& t = p_.tasks[id];
-    if (t.needs.empty()) continue;
+    if (t.needs.empty() || plain_needs(t.needs)) continue;
     std::vector<Need> resolved;
     resolved.reserve(t.needs.size());
     for (auto& need : t.needs) {
-      if (by_name.count(need.task) != 0) {
+      if (by_name.contains(need.task)) {
         resolved.push_back(std::move(need));
         continue;
       }
@@ -752,7 +764,7 @@ void Loader::resolve_names() {
   for (const auto& [id, pos, from_defaults] : stdin_refs_) {
     const Task& t = p_.tasks[id];
     const std::string& name = t.extras().stdin_spec.path;
-    if (by_name.count(name) == 0)
+    if (!by_name.contains(name))
       report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base()) + ".stdin.task",
              "unknown task '" + name + "'", suggest(name));
   }
@@ -766,7 +778,7 @@ void Loader::resolve_names() {
   }
   for (const auto& r : output_refs_) {
     const Task& t = p_.tasks[r.task];
-    if (by_name.count(r.ref_task) == 0) {
+    if (!by_name.contains(r.ref_task)) {
       auto base = by_base.find(r.ref_task);
       if (base != by_base.end())
         report(r.pos, r.path,

@@ -164,6 +164,12 @@ class Loader {
                   const std::array<FieldRef, kTaskFieldCount>& fields,
                   std::vector<std::pair<std::string, std::string>> matrix);
   std::string field_path(const FieldRef& f, const std::string& task_path, TaskField which) const;
+  /// field_path() written into `out` (a reused buffer: no allocation per task).
+  const std::string& field_path_into(std::string& out, const FieldRef& f,
+                                     const std::string& task_path, TaskField which) const;
+  /// `path[index]` in item_path_, valid until the next call. Key paths are
+  /// read only by diagnostics, but built for every list item of every task.
+  const std::string& item_path(const std::string& path, std::uint32_t index);
   void load_action(Task& t, TaskField which, const FieldRef& f, const std::string& path,
                    const TplCtx& ctx, int& counter);
   void load_file_action(Task& t, TaskField which, const FieldRef& f, const std::string& path,
@@ -204,6 +210,12 @@ class Loader {
   std::vector<NameRef> pool_refs_;
   std::vector<NameRef> stdin_refs_;
   TaskId current_task_ = 0;
+  // Scratch reused by build_task(), which never nests: field_path_ holds the
+  // path of the field being read, item_path_ of its current item,
+  // list_items_ the items of a `cmd`, `inputs` or `outputs` list.
+  std::string field_path_;
+  std::string item_path_;
+  std::vector<NodeId> list_items_;
 };
 
 }  // namespace sluice::detail

@@ -161,15 +161,33 @@ bool Loader::parse_matrix(std::uint32_t u, NodeId n, const std::string& path,
 
 std::string Loader::field_path(const FieldRef& f, const std::string& task_path,
                                TaskField which) const {
-  std::string_view name = kTaskFieldNames[static_cast<std::size_t>(which)];
-  return (f.from_defaults ? std::string("defaults") : task_path) + "." + std::string(name);
+  std::string out;
+  field_path_into(out, f, task_path, which);
+  return out;
+}
+
+const std::string& Loader::field_path_into(std::string& out, const FieldRef& f,
+                                           const std::string& task_path, TaskField which) const {
+  out.assign(f.from_defaults ? std::string_view("defaults") : std::string_view(task_path));
+  out += '.';
+  out += kTaskFieldNames[static_cast<std::size_t>(which)];
+  return out;
+}
+
+const std::string& Loader::item_path(const std::string& path, std::uint32_t index) {
+  item_path_.assign(path);
+  item_path_ += '[';
+  item_path_ += std::to_string(index);
+  item_path_ += ']';
+  return item_path_;
 }
 
 void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
                         const std::array<FieldRef, kTaskFieldCount>& fields,
                         std::vector<std::pair<std::string, std::string>> matrix) {
   current_task_ = static_cast<TaskId>(p_.tasks.size());
-  Task t;
+  // Built in place: nothing below adds a task, so the reference stays valid.
+  Task& t = p_.tasks.emplace_back();
   t.name = base;
   if (!matrix.empty()) {
     t.name += '[';
@@ -221,19 +239,20 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   for (std::size_t a = static_cast<std::size_t>(TaskField::Run);
        a <= static_cast<std::size_t>(TaskField::Call); ++a) {
     if (!fields[a].set()) continue;
-    load_action(t, static_cast<TaskField>(a), fields[a], path_of(static_cast<TaskField>(a)), ctx,
+    load_action(t, static_cast<TaskField>(a), fields[a],
+                field_path_into(field_path_, fields[a], task_path, static_cast<TaskField>(a)), ctx,
                 counter);
   }
   if (t.action == ActionKind::Run && t.shell.empty()) t.shell = {"sh", "-c"};
 
   if (const FieldRef& f = get(TaskField::Needs); f.set()) {
-    std::string path = path_of(TaskField::Needs);
+    const std::string& path = field_path_into(field_path_, f, task_path, TaskField::Needs);
     const YamlTree& tr = tree(f.unit);
     if (expect(f.unit, f.value, Kind::Sequence, path, "a list of task names")) {
       t.needs.reserve(tr.node(f.value).size);
       for (std::uint32_t index = 0; index < tr.node(f.value).size; ++index) {
         NodeId it = tr.item(f.value, index);
-        std::string ipath = path + "[" + std::to_string(index) + "]";
+        const std::string& ipath = item_path(path, index);
         if (tr.node(it).kind != Kind::Scalar) {
           error(f.unit, it, ipath, "expected a task name, got " + kind_name(tr, it));
           continue;
@@ -251,12 +270,13 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   for (TaskField which : {TaskField::Inputs, TaskField::Outputs}) {
     const FieldRef& f = get(which);
     if (!f.set()) continue;
-    std::string path = path_of(which);
-    std::vector<NodeId> items;
+    const std::string& path = field_path_into(field_path_, f, task_path, which);
+    std::vector<NodeId>& items = list_items_;
+    items.clear();
     string_list(f.unit, f.value, path, items);
     std::uint32_t i = 0;
     for (NodeId it : items) {
-      auto p = expand_path(f.unit, it, path + "[" + std::to_string(i++) + "]", ctx, dir);
+      auto p = expand_path(f.unit, it, item_path(path, i++), ctx, dir);
       if (!p) continue;
       if (which == TaskField::Inputs) {
         t.inputs.push_back(std::move(*p));
@@ -339,7 +359,6 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
     t.edit_extras().base = base;
     t.edit_extras().matrix = std::move(matrix);
   }
-  p_.tasks.push_back(std::move(t));
 }
 
 void Loader::load_action(Task& t, TaskField which, const FieldRef& f, const std::string& path,
@@ -353,15 +372,17 @@ void Loader::load_action(Task& t, TaskField which, const FieldRef& f, const std:
       return;
     case TaskField::Cmd: {
       t.action = ActionKind::Cmd;
-      std::vector<NodeId> items;
+      std::vector<NodeId>& items = list_items_;
+      items.clear();
       if (!string_list(f.unit, f.value, path, items)) return;
       if (items.empty()) {
         error(f.unit, f.value, path, "expected a non-empty list of strings");
         return;
       }
+      t.cmd.reserve(items.size());
       std::uint32_t i = 0;
       for (NodeId it : items) {
-        auto tpl = expand_template(f.unit, it, path + "[" + std::to_string(i++) + "]", c);
+        auto tpl = expand_template(f.unit, it, item_path(path, i++), c);
         if (tpl) t.cmd.push_back(std::move(*tpl));
       }
       return;

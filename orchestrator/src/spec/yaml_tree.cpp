@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "spec/name_index.hpp"
 #include "spec/utf8.hpp"
 
 namespace sluice::detail {
@@ -25,6 +26,7 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kCoreTagPrefix = "tag:yaml.org,2002:";
+constexpr std::uint32_t kNoPair = ~std::uint32_t{0};
 
 /// Thrown by the builder after a fatal diagnostic to stop yaml-cpp early; it
 /// never leaves YamlTree::parse.
@@ -110,7 +112,6 @@ class YamlTreeBuilder final : public YAML::EventHandler {
     std::uint8_t kind = 0;  ///< 0 scalar, 1 null, 2 merge
     std::string_view text;
     bool operator==(const KeyId& o) const { return kind == o.kind && text == o.text; }
-    bool operator<(const KeyId& o) const { return kind != o.kind ? kind < o.kind : text < o.text; }
   };
 
   bool check_raw(std::string_view& input);
@@ -156,7 +157,6 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   std::uint32_t cursor_column_ = 1;
   Position last_{};
   std::vector<std::uint8_t> dropped_;   ///< per pair of the map being closed
-  std::vector<std::uint32_t> order_;    ///< pair indices, for sorting keys
   std::vector<KeyId> keys_;             ///< per pair of the map being closed
   std::vector<std::pair<std::uint32_t, std::uint32_t>> duplicates_;  ///< (later, first)
 };
@@ -193,6 +193,10 @@ bool YamlTreeBuilder::check_raw(std::string_view& input) {
   t_.text_.reserve(input.size() + input.size() / 8 + 16);
   t_.text_.assign(input);
   t_.source_size_ = input.size();
+  // Pipeline files hold about one node per 7 bytes. Reserving spares the
+  // growth copies; capacity never used stays address space, not memory.
+  t_.nodes_.reserve(input.size() / 5 + 16);
+  t_.children_.reserve(input.size() / 5 + 16);
   index_lines();
 
   // yaml-cpp mangles NUL bytes and reads a leading one as UTF-16/32, and it
@@ -583,8 +587,8 @@ void YamlTreeBuilder::finish_map(const Frame& frame) {
 }
 
 // Sets dropped_[i] for every pair whose key an earlier pair already has, and
-// reports each in document order. Small maps compare pairwise; large ones
-// (the tasks map) sort pair indices by key, with no allocation per map.
+// reports each in document order. Small maps compare pairwise, with no
+// allocation per map; large ones (the tasks map) use a hash index.
 void YamlTreeBuilder::mark_duplicates(std::uint32_t start, std::uint32_t pairs) {
   dropped_.assign(pairs, 0);
   duplicates_.clear();
@@ -605,25 +609,27 @@ void YamlTreeBuilder::mark_duplicates(std::uint32_t start, std::uint32_t pairs) 
       }
     }
   } else {
-    order_.clear();
+    // Scalar keys go through a hash index of pair indices (it keeps the
+    // first of equal keys); null and merge keys each have one possible value.
+    auto text_of = [this](std::uint32_t i) { return keys_[i].text; };
+    NameIndex<decltype(text_of)> scalars(pairs, text_of);
+    std::uint32_t first_of_kind[3] = {kNoPair, kNoPair, kNoPair};
     for (std::uint32_t i = 0; i < pairs; ++i) {
-      if (key_at(i).comparable) order_.push_back(i);
-    }
-    std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const KeyId& ka = key_at(a);
-      const KeyId& kb = key_at(b);
-      return ka == kb ? a < b : ka < kb;
-    });
-    for (std::size_t r = 0; r < order_.size();) {
-      std::size_t e = r + 1;
-      while (e < order_.size() && key_at(order_[e]) == key_at(order_[r])) {
-        dropped_[order_[e]] = 1;
-        duplicates_.emplace_back(order_[e], order_[r]);
-        ++e;
+      const KeyId& k = key_at(i);
+      if (!k.comparable) continue;
+      std::uint32_t first = kNoPair;
+      if (k.kind == 0) {
+        first = scalars.insert(i);
+      } else if (first_of_kind[k.kind] == kNoPair) {
+        first_of_kind[k.kind] = i;
+      } else {
+        first = first_of_kind[k.kind];
       }
-      r = e;
+      if (first != kNoPair) {
+        dropped_[i] = 1;
+        duplicates_.emplace_back(i, first);
+      }
     }
-    std::sort(duplicates_.begin(), duplicates_.end());
   }
   for (const auto& [later, first] : duplicates_) {
     report_duplicate(pending_[start + 2 * later], pending_[start + 2 * first]);

@@ -164,6 +164,24 @@ TEST(YamlTree, FindsDuplicatesInLargeMapsInFileOrder) {
   EXPECT_EQ(t.scalar(t.find(t.root(), "k7")), "7");
 }
 
+TEST(YamlTree, LargeMapsTellNullQuotedAndPlainKeysApart) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  // `~` and `null` are both the null key; "1" and 1 are one key; a quoted
+  // "<<" is a plain key, not a merge.
+  text += "~: a\n\"1\": b\n\"<<\": c\nnull: d\n1: e\n\"<<\": f\n";
+  const YamlTree t = parse(text);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(t.diagnostics().size(), 3u);
+  EXPECT_EQ(format_headline(t.diagnostics()[0]), "p.yaml:44:1: duplicate key '~'");
+  EXPECT_EQ(t.diagnostics()[0].notes.at(0).line, 41);
+  EXPECT_EQ(format_headline(t.diagnostics()[1]), "p.yaml:45:1: duplicate key '1'");
+  EXPECT_EQ(t.diagnostics()[1].notes.at(0).line, 42);
+  EXPECT_EQ(format_headline(t.diagnostics()[2]), "p.yaml:46:1: duplicate key '<<'");
+  EXPECT_EQ(t.diagnostics()[2].notes.at(0).line, 43);
+  EXPECT_EQ(t.node(t.root()).size, 43u);
+}
+
 TEST(YamlTree, MergeKeysAddMissingPairsWhereTheMergeStands) {
   const YamlTree t = parse(
       "base: &base {a: 1, b: 2}\n"

@@ -1,0 +1,79 @@
+/// NameIndex: a flat, open-addressing hash set of 32-bit ids keyed by a name
+/// the caller derives from each id (`key_of(id)`, e.g. the name of task
+/// `id`). It stores no keys, only (hash, id) pairs of 8 bytes, so that the
+/// 100,000-name indexes of loading and graph building cost one allocation
+/// and ~2 MB instead of a node per name (std::unordered_map), and a lookup is
+/// one hashed probe run rather than a pointer chase.
+/// Fixed capacity: size it for every insertion up front. Built and read on
+/// one thread; `key_of` must stay valid (and keys unchanged) while in use.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sluice::detail {
+
+/// 64-bit FNV-1a, then a final mix (names are short; no library call).
+inline std::uint64_t name_hash(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ULL;
+  return h ^ (h >> 32);
+}
+
+template <class KeyOf>
+class NameIndex {
+ public:
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+
+  /// Room for `expected` insertions at a load of at most one half.
+  NameIndex(std::size_t expected, KeyOf key_of)
+      : key_of_(std::move(key_of)),
+        slots_(std::bit_ceil(std::max<std::size_t>(16, expected * 2))),
+        mask_(slots_.size() - 1) {}
+
+  /// Adds `id` unless an id with an equal key is there; returns that earlier
+  /// id, or kNone when `id` went in.
+  std::uint32_t insert(std::uint32_t id) {
+    const std::string_view key = key_of_(id);
+    const std::uint64_t h = name_hash(key);
+    const auto tag = static_cast<std::uint32_t>(h >> 32) | 1u;  // 0 marks an empty slot
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.tag == 0) {
+        s = Slot{tag, id};
+        return kNone;
+      }
+      if (s.tag == tag && key_of_(s.id) == key) return s.id;
+    }
+  }
+
+  /// The id whose key equals `key`, or kNone.
+  std::uint32_t find(std::string_view key) const {
+    const std::uint64_t h = name_hash(key);
+    const auto tag = static_cast<std::uint32_t>(h >> 32) | 1u;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.tag == 0) return kNone;
+      if (s.tag == tag && key_of_(s.id) == key) return s.id;
+    }
+  }
+
+  bool contains(std::string_view key) const { return find(key) != kNone; }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::uint32_t id = 0;
+  };
+  KeyOf key_of_;
+  std::vector<Slot> slots_;
+  std::size_t mask_;
+};
+
+}  // namespace sluice::detail
