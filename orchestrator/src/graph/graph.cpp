@@ -30,7 +30,7 @@ std::span<const TaskId> Graph::dependents(TaskId t) const {
 class GraphBuilder {
  public:
   explicit GraphBuilder(const Pipeline& p)
-      : p_(p), outputs_(p), by_name_(p.tasks.size(), NameOf{&p}) {}
+      : p_(p), outputs_(p), by_name_(p.tasks.size(), detail::PackedKey{&names_}) {}
 
   GraphResult build() {
     GraphResult r;
@@ -45,6 +45,10 @@ class GraphBuilder {
 
  private:
   void index_names() {
+    std::size_t bytes = 0;
+    for (const Task& t : p_.tasks) bytes += t.name.size();
+    names_.reserve(p_.tasks.size(), bytes);
+    for (const Task& t : p_.tasks) names_.push_back(t.name);
     for (TaskId t = 0; t < p_.tasks.size(); ++t) by_name_.insert(t);
   }
 
@@ -91,6 +95,16 @@ class GraphBuilder {
   // Kahn's algorithm; the min-heap keeps ties in file order. False on a cycle.
   static bool order(Graph& g) {
     const std::size_t n = g.size();
+    // Files mostly list a task after everything it needs; then the heap
+    // would yield exactly file order, so it is skipped.
+    bool file_order = true;
+    for (TaskId t = 0; t < n && file_order; ++t)
+      for (TaskId d : g.dependencies(t)) file_order = file_order && d < t;
+    if (file_order) {
+      g.order_.resize(n);
+      for (TaskId t = 0; t < n; ++t) g.order_[t] = t;
+      return true;
+    }
     std::vector<std::uint32_t> waiting(n);
     std::priority_queue<TaskId, std::vector<TaskId>, std::greater<>> ready;
     for (TaskId t = 0; t < n; ++t) {
@@ -118,15 +132,12 @@ class GraphBuilder {
     }
   }
 
-  struct NameOf {
-    const Pipeline* p;
-    std::string_view operator()(TaskId t) const { return p->tasks[t].name; }
-  };
-  using NameIndex = detail::NameIndex<NameOf>;
+  using NameIndex = detail::NameIndex<detail::PackedKey>;
   static constexpr TaskId kUnknown = NameIndex::kNone;
 
   const Pipeline& p_;
   detail::OutputIndex outputs_;
+  detail::PackedNames names_;  ///< task names, dense: lookups stay in cache
   NameIndex by_name_;
 };
 

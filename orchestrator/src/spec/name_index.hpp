@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -25,6 +26,36 @@ inline std::uint64_t name_hash(std::string_view s) {
   h *= 0xd6e8feb86659fd93ULL;
   return h ^ (h >> 32);
 }
+
+/// Names copied back to back, as the keys of a NameIndex over objects that
+/// lie far apart (tasks): a probe then reads a small, dense array instead of
+/// missing the cache once per compared name.
+class PackedNames {
+ public:
+  void reserve(std::size_t names, std::size_t bytes) {
+    ends_.reserve(names);
+    chars_.reserve(bytes);
+  }
+  void push_back(std::string_view name) {
+    chars_.append(name);
+    ends_.push_back(static_cast<std::uint32_t>(chars_.size()));
+  }
+  std::string_view operator[](std::uint32_t i) const {
+    const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(chars_).substr(begin, ends_[i] - begin);
+  }
+  std::size_t size() const { return ends_.size(); }
+
+ private:
+  std::string chars_;
+  std::vector<std::uint32_t> ends_;
+};
+
+/// The key function of a NameIndex over PackedNames.
+struct PackedKey {
+  const PackedNames* names;
+  std::string_view operator()(std::uint32_t i) const { return (*names)[i]; }
+};
 
 template <class KeyOf>
 class NameIndex {

@@ -78,6 +78,19 @@ TEST(BuildGraph, TopologicalOrderBreaksTiesByFileOrder) {
   EXPECT_EQ(r.graph.topological_order(), (std::vector<TaskId>{1, 2, 0, 3}));
 }
 
+TEST(BuildGraph, FileOrderIsTheOrderWhenEveryNeedComesEarlier) {
+  Builder b;
+  b.add("a");
+  b.add("b", {"a"});
+  b.add("c");
+  b.add("d", {"c", "b"});
+  auto r = build_graph(b.p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.graph.topological_order(), (std::vector<TaskId>{0, 1, 2, 3}));
+  b.add("e", {"e"});  // a self need is a cycle, not file order
+  EXPECT_FALSE(build_graph(b.p).ok());
+}
+
 TEST(BuildGraph, ImplicitEdgesFromExactPathsAndGlobs) {
   Builder b;
   b.add("gen_a", {}, {}, {"/w/data/a.csv"});
