@@ -69,8 +69,10 @@ class YamlTreeBuilder final : public YAML::EventHandler {
  public:
   YamlTreeBuilder(YamlTree& tree, const YamlLimits& limits) : t_(tree), limits_(limits) {}
 
-  /// Checks the raw bytes, then parses them. Never throws.
-  void build(std::string_view input);
+  /// Checks the raw bytes, then parses them. Never throws. `owned`, when
+  /// not null, holds the same bytes as `input` and is taken instead of
+  /// copied (a 100,000-task file is 7 MB).
+  void build(std::string_view input, std::string* owned = nullptr);
 
   void OnDocumentStart(const YAML::Mark& mark) override;
   void OnDocumentEnd() override {}
@@ -114,7 +116,7 @@ class YamlTreeBuilder final : public YAML::EventHandler {
     bool operator==(const KeyId& o) const { return kind == o.kind && text == o.text; }
   };
 
-  bool check_raw(std::string_view& input);
+  bool check_raw(std::string_view input, std::string* owned);
   void index_lines();
   void parse(std::string_view input);
   void fail(Position at, std::string message);
@@ -163,9 +165,9 @@ class YamlTreeBuilder final : public YAML::EventHandler {
 
 // ---- raw input --------------------------------------------------------------
 
-void YamlTreeBuilder::build(std::string_view input) {
-  if (!check_raw(input)) return;
-  parse(input);
+void YamlTreeBuilder::build(std::string_view input, std::string* owned) {
+  if (!check_raw(input, owned)) return;
+  parse(std::string_view(t_.text_));
   if (fatal_) {
     t_.root_ = kNoNode;
     t_.nodes_ = {};
@@ -177,8 +179,8 @@ void YamlTreeBuilder::build(std::string_view input) {
   }
 }
 
-/// Checks `input` and removes its BOM.
-bool YamlTreeBuilder::check_raw(std::string_view& input) {
+/// Checks `input` and keeps it, without its BOM, as the source text.
+bool YamlTreeBuilder::check_raw(std::string_view input, std::string* owned) {
   // The size is checked first and alone: a file over the limit is not even
   // copied. Offsets are 32-bit and columns 29-bit, hence the hard ceiling.
   constexpr std::size_t kHardMax = kMaxYamlBytes;
@@ -189,14 +191,15 @@ bool YamlTreeBuilder::check_raw(std::string_view& input) {
                                                        std::to_string(max) + " (--max-file-size)"));
     return false;
   }
-  if (input.substr(0, kBom.size()) == kBom) input.remove_prefix(kBom.size());
-  t_.text_.reserve(input.size() + input.size() / 8 + 16);
-  t_.text_.assign(input);
+  const bool bom = input.substr(0, kBom.size()) == kBom;
+  if (owned != nullptr) {
+    t_.text_ = std::move(*owned);
+    if (bom) t_.text_.erase(0, kBom.size());
+  } else {
+    t_.text_.assign(bom ? input.substr(kBom.size()) : input);
+  }
+  input = t_.text_;
   t_.source_size_ = input.size();
-  // Pipeline files hold about one node per 7 bytes. Reserving spares the
-  // growth copies; capacity never used stays address space, not memory.
-  t_.nodes_.reserve(input.size() / 5 + 16);
-  t_.children_.reserve(input.size() / 5 + 16);
   index_lines();
 
   // yaml-cpp mangles NUL bytes and reads a leading one as UTF-16/32, and it
@@ -222,8 +225,8 @@ void YamlTreeBuilder::index_lines() { t_.index_lines(); }
 
 // ---- driving yaml-cpp -------------------------------------------------------
 
-// yaml-cpp reads the caller's bytes, never text_: text_ grows (and may move)
-// as scalars are appended while yaml-cpp is still reading.
+// yaml-cpp reads text_ in place: it does not change while parsing (scalars
+// that are not slices of it go to extra_).
 void YamlTreeBuilder::parse(std::string_view input) {
   // Generous reservations cost no memory until touched (large blocks are
   // mmapped), and spare the copies that growth would make of a big tree.
@@ -416,11 +419,12 @@ void YamlTreeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
         t_.text_.compare(at, value.size(), value) == 0) {
       n.first = static_cast<std::uint32_t>(at);
     } else {
-      if (t_.text_.size() + value.size() >= std::numeric_limits<std::uint32_t>::max()) {
+      const std::size_t first = t_.source_size_ + t_.extra_.size();
+      if (first + value.size() >= std::numeric_limits<std::uint32_t>::max()) {
         abort(position(mark), "YAML scalars too large");
       }
-      n.first = static_cast<std::uint32_t>(t_.text_.size());
-      t_.text_ += value;
+      n.first = static_cast<std::uint32_t>(first);
+      t_.extra_ += value;
     }
     n.size = static_cast<std::uint32_t>(value.size());
   }
@@ -703,11 +707,21 @@ void YamlTreeBuilder::merge_from(NodeId source, std::unordered_set<std::string_v
 // ---- YamlTree -----------------------------------------------------------------
 
 YamlTree YamlTree::parse(std::string_view text, std::string file, const YamlLimits& limits) {
+  return parse_impl(text, nullptr, std::move(file), limits);
+}
+
+YamlTree YamlTree::parse_owned(std::string text, std::string file, const YamlLimits& limits) {
+  const std::string_view view = text;
+  return parse_impl(view, &text, std::move(file), limits);
+}
+
+YamlTree YamlTree::parse_impl(std::string_view text, std::string* owned, std::string file,
+                              const YamlLimits& limits) {
   YamlTree tree;
   tree.file_ = std::move(file);
   try {
     YamlTreeBuilder builder(tree, limits);
-    builder.build(text);
+    builder.build(text, owned);
     // Assigning {} would keep the capacity: swap to free it.
     std::vector<std::uint32_t>().swap(tree.line_starts_);
   } catch (const std::exception& e) {
@@ -725,7 +739,8 @@ YamlTree YamlTree::parse(std::string_view text, std::string file, const YamlLimi
 std::string_view YamlTree::scalar(NodeId id) const {
   const YamlNode& n = nodes_[id];
   if (n.kind != YamlNode::Kind::Scalar) return {};
-  return std::string_view(text_).substr(n.first, n.size);
+  if (n.first < source_size_) return std::string_view(text_).substr(n.first, n.size);
+  return std::string_view(extra_).substr(n.first - source_size_, n.size);
 }
 
 NodeId YamlTree::item(NodeId seq, std::uint32_t i) const {
@@ -764,6 +779,7 @@ NodeId YamlTree::find(NodeId map, std::string_view k) const {
 void YamlTree::release_nodes() {
   std::vector<YamlNode>().swap(nodes_);
   std::vector<NodeId>().swap(children_);
+  std::string().swap(extra_);
   root_ = kNoNode;
 }
 
@@ -788,7 +804,8 @@ std::string_view YamlTree::source_line(std::uint32_t line) const {
 }
 
 std::size_t YamlTree::memory_bytes() const {
-  return text_.size() + nodes_.size() * sizeof(YamlNode) + children_.size() * sizeof(NodeId) +
+  return text_.size() + extra_.size() + nodes_.size() * sizeof(YamlNode) +
+         children_.size() * sizeof(NodeId) +
          line_starts_.size() * sizeof(std::uint32_t);
 }
 

@@ -66,6 +66,8 @@ class YamlTree {
   /// problems (duplicate keys are reported, and the later value is ignored).
   /// `file` names the input in diagnostics.
   static YamlTree parse(std::string_view text, std::string file, const YamlLimits& limits = {});
+  /// The same, keeping `text` as the tree's source instead of copying it.
+  static YamlTree parse_owned(std::string text, std::string file, const YamlLimits& limits = {});
 
   NodeId root() const { return root_; }
   const YamlNode& node(NodeId id) const { return nodes_[id]; }
@@ -96,11 +98,16 @@ class YamlTree {
  private:
   friend class YamlTreeBuilder;
   std::string file_;
-  /// The input (BOM removed) in [0, source_size_), then the scalars whose
-  /// value is not a verbatim slice of the input (escapes, folding, tags),
-  /// back to back. Most scalars point into the input: no copy per scalar.
+  static YamlTree parse_impl(std::string_view text, std::string* owned, std::string file,
+                             const YamlLimits& limits);
+  /// The input (BOM removed); a scalar's offset below source_size_ points
+  /// into it. Most scalars are a verbatim slice of it: no copy per scalar.
   std::string text_;
   std::size_t source_size_ = 0;
+  /// The scalars whose value is not a verbatim slice of the input (escapes,
+  /// folding, tags), back to back, at offsets from source_size_ on. Kept
+  /// apart so that text_ never moves while yaml-cpp reads it.
+  std::string extra_;
   std::vector<YamlNode> nodes_;
   std::vector<NodeId> children_;
   /// Start offset of each line: needed while parsing (positions) and for

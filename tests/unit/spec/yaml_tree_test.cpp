@@ -113,6 +113,19 @@ TEST(YamlTree, PositionsAreOneBasedWithColumnsInCharacters) {
   EXPECT_EQ(t.source_line(2), "\xC3\xA4\xC3\xB6: [\xE2\x82\xAC, b]");
 }
 
+TEST(YamlTree, ParseOwnedKeepsTheTextAndEscapedScalars) {
+  std::string text = "\xEF\xBB\xBF" "a: \"x\\ty\"\nb: [plain, 'it''s']\n";
+  const YamlTree t = YamlTree::parse_owned(std::move(text), "p.yaml");
+  ASSERT_TRUE(t.ok());
+  const NodeId r = t.root();
+  EXPECT_EQ(t.scalar(t.value(r, 0)), "x\ty");
+  EXPECT_EQ(t.scalar(t.item(t.value(r, 1), 0)), "plain");
+  EXPECT_EQ(t.scalar(t.item(t.value(r, 1), 1)), "it's");
+  EXPECT_EQ(t.node(t.key(r, 0)).column, 1u);
+  EXPECT_EQ(t.source_line(1), "a: \"x\\ty\"");
+  EXPECT_EQ(t.source_line(2), "b: [plain, 'it''s']");
+}
+
 TEST(YamlTree, AcceptsBomAndCrlf) {
   const YamlTree t = parse("\xEF\xBB\xBF" "a: 1\r\nb: x\r\nc: |\r\n  l1\r\n  l2\r\n");
   ASSERT_TRUE(t.ok()) << rendered(t);
