@@ -722,7 +722,7 @@ void Loader::resolve_names() {
     for (std::size_t i = 0; i < needs.size(); ++i) {
       if (!by_name.contains(needs[i].task)) return false;
       for (std::size_t j = 0; j < i; ++j)
-        if (needs[j].task == needs[i].task) return false;
+        if (same_name(needs[j].task, needs[i].task)) return false;
     }
     return true;
   };
