@@ -9,26 +9,39 @@
 
 namespace sluice::detail {
 
-OutputIndex::OutputIndex(const Pipeline& p) : p_(p) {
+namespace {
+
+std::size_t count_outputs(const Pipeline& p) {
   std::size_t count = 0;
   for (const Task& t : p.tasks) count += t.outputs.size();
-  exact_.reserve(count);
+  return count;
+}
+
+}  // namespace
+
+OutputIndex::OutputIndex(const Pipeline& p)
+    : p_(p), exact_(count_outputs(p), EntryPath{&entries_}) {
+  entries_.reserve(count_outputs(p));
   for (TaskId t = 0; t < p.tasks.size(); ++t) {
     const Task& task = p.tasks[t];
     for (std::uint32_t i = 0; i < task.outputs.size(); ++i) {
-      auto [it, inserted] = exact_.emplace(task.outputs[i], t);
-      if (!inserted) duplicates_.push_back(duplicate_output(p, t, i, it->second));
+      entries_.push_back(Entry{task.outputs[i], t});
+      const std::uint32_t first = exact_.insert(static_cast<std::uint32_t>(entries_.size() - 1));
+      if (first == NameIndex<EntryPath>::kNone) continue;
+      entries_.pop_back();
+      duplicates_.push_back(duplicate_output(p, t, i, entries_[first].task));
     }
   }
 }
 
 void OutputIndex::for_each_producer(std::string_view input,
                                     const std::function<void(TaskId)>& fn) const {
-  if (auto it = exact_.find(input); it != exact_.end()) fn(it->second);
+  if (const std::uint32_t e = exact_.find(input); e != NameIndex<EntryPath>::kNone)
+    fn(entries_[e].task);
   if (!is_glob(input)) return;
-  if (sorted_.empty() && !exact_.empty()) {
-    sorted_.reserve(exact_.size());
-    for (const auto& [path, t] : exact_) sorted_.emplace_back(path, t);
+  if (sorted_.empty() && !entries_.empty()) {
+    sorted_.reserve(entries_.size());
+    for (const auto& [path, t] : entries_) sorted_.emplace_back(path, t);
     std::sort(sorted_.begin(), sorted_.end());
   }
   std::string_view prefix = glob_literal_prefix(input);

@@ -2,18 +2,19 @@
 /// turn a task's `inputs` into implicit edges. Exact paths are a hash lookup;
 /// a glob is matched only against the outputs that share its literal prefix
 /// (a range of a sorted list, built on the first glob), so the common case
-/// stays linear. Also finds outputs declared by two tasks.
+/// stays linear. Also finds outputs declared by two tasks. The hash index is
+/// flat (spec/name_index.hpp): 100,000 outputs cost no node each.
 /// Owned by one GraphBuilder or select call; refers into the Pipeline.
 #pragma once
 
 #include <functional>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "sluice/diagnostic.hpp"
 #include "sluice/pipeline.hpp"
+#include "spec/name_index.hpp"
 
 namespace sluice::detail {
 
@@ -33,8 +34,18 @@ class OutputIndex {
   std::vector<Diagnostic> duplicates() { return std::move(duplicates_); }
 
  private:
+  /// An output path and the first task that declares it.
+  struct Entry {
+    std::string_view path;
+    TaskId task;
+  };
+  struct EntryPath {
+    const std::vector<Entry>* entries;
+    std::string_view operator()(std::uint32_t i) const { return (*entries)[i].path; }
+  };
   const Pipeline& p_;
-  std::unordered_map<std::string_view, TaskId> exact_;
+  std::vector<Entry> entries_;  ///< each path once, first declaration, file order
+  NameIndex<EntryPath> exact_;  ///< path -> index in entries_
   mutable std::vector<std::pair<std::string_view, TaskId>> sorted_;  ///< built on first glob
   std::vector<Diagnostic> duplicates_;
 };
