@@ -7,7 +7,30 @@
 
 namespace sluice::detail {
 
+namespace {
+
+/// True when `path` is already what normalize_path() makes of it: "/", or
+/// segments without empty, "." and ".." ones, optionally after one '/'.
+/// Nearly every path in a pipeline is: it then skips the split and rebuild.
+bool is_normal(std::string_view path) {
+  if (path == "/") return true;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (path.empty()) return false;
+  std::size_t begin = 0;
+  while (true) {
+    std::size_t end = path.find('/', begin);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view part = path.substr(begin, end - begin);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (end == path.size()) return true;
+    begin = end + 1;
+  }
+}
+
+}  // namespace
+
 std::string normalize_path(std::string_view path) {
+  if (is_normal(path)) return std::string(path);
   const bool absolute = !path.empty() && path.front() == '/';
   std::vector<std::string_view> parts;
   size_t i = 0;
@@ -45,6 +68,14 @@ std::string normalize_path(std::string_view path) {
 
 std::string join_path(std::string_view base, std::string_view path) {
   if (!path.empty() && path.front() == '/') return normalize_path(path);
+  if (is_normal(base) && is_normal(path)) {
+    std::string joined;
+    joined.reserve(base.size() + 1 + path.size());
+    joined.append(base);
+    if (base != "/") joined += '/';
+    joined.append(path);
+    return joined;
+  }
   std::string joined(base);
   joined += '/';
   joined += path;
