@@ -9,8 +9,11 @@
 //   4. names: needs, stdin tasks, pools and task-output references.
 // Every problem becomes a Diagnostic and loading goes on with the next field
 // or task, so that one pass reports all of them.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -98,27 +101,42 @@ std::string ref_text(const TemplateRef& r) {
 
 bool read_whole_file(const std::string& path, std::size_t max_bytes, std::string& out,
                      std::string& err) {
+  auto fail = [&](std::string why) {
+    err = std::move(why);
+    return false;
+  };
+  struct Fd {
+    int get() const { return fd; }
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+    int fd;
+  } fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (fd.get() < 0) return fail(std::strerror(errno));
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    err = std::strerror(errno);
-    return false;
+  if (::fstat(fd.get(), &st) != 0) return fail(std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return fail("is a directory");
+  auto too_big = [&](std::size_t size) {
+    return fail("file is " + std::to_string(size) + " bytes, more than the limit of " +
+                std::to_string(max_bytes));
+  };
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) return too_big(st.st_size);
+  // st_size is exact for a regular file and 0 for a pipe (`-f /dev/stdin`,
+  // `<(...)`): read to EOF either way.
+  out.assign(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 64 * 1024, '\0');
+  std::size_t got = 0;
+  for (;;) {
+    if (got == out.size()) {
+      if (got > max_bytes) return too_big(got);
+      out.resize(got + std::max<std::size_t>(got, 64 * 1024));
+    }
+    ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(std::strerror(errno));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
   }
-  if (S_ISDIR(st.st_mode)) {
-    err = "is a directory";
-    return false;
-  }
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    err = "file is " + std::to_string(st.st_size) + " bytes, more than the limit of " +
-          std::to_string(max_bytes);
-    return false;
-  }
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) {
-    err = std::strerror(errno);
-    return false;
-  }
-  out.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t got = out.empty() ? 0 : std::fread(out.data(), 1, out.size(), f.get());
+  if (got > max_bytes) return too_big(got);
   out.resize(got);
   return true;
 }

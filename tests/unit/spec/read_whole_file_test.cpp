@@ -1,0 +1,72 @@
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "spec/loader_impl.hpp"
+
+namespace sluice::detail {
+namespace {
+
+/// A pipe's read end, as a path (what `-f /dev/stdin` or `<(...)` opens).
+struct PipePath {
+  PipePath() {
+    int fds[2];
+    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    r = fds[0];
+    w = fds[1];
+  }
+  ~PipePath() {
+    ::close(r);
+    if (w >= 0) ::close(w);
+  }
+  std::string path() const { return "/proc/self/fd/" + std::to_string(r); }
+  /// Writes from another thread (more than a pipe holds) and closes.
+  std::thread feed(std::string text) {
+    return std::thread([this, text = std::move(text)] {
+      for (std::size_t off = 0; off < text.size();) {
+        ssize_t n = ::write(w, text.data() + off, text.size() - off);
+        if (n <= 0) break;
+        off += static_cast<std::size_t>(n);
+      }
+      ::close(w);
+      w = -1;
+    });
+  }
+  int r = -1, w = -1;
+};
+
+TEST(ReadWholeFile, ReadsAPipeToItsEnd) {
+  PipePath p;
+  std::string text = "tasks:\n";
+  for (int i = 0; i < 20000; ++i) text += "  t" + std::to_string(i) + ": {run: 'true'}\n";
+  auto writer = p.feed(text);
+  std::string out, err;
+  EXPECT_TRUE(read_whole_file(p.path(), 64u << 20, out, err)) << err;
+  writer.join();
+  EXPECT_EQ(out.size(), text.size());
+  EXPECT_EQ(out, text);
+}
+
+TEST(ReadWholeFile, APipeOverTheLimitIsAnError) {
+  PipePath p;
+  auto writer = p.feed(std::string(300 * 1024, 'x'));
+  std::string out, err;
+  EXPECT_FALSE(read_whole_file(p.path(), 100 * 1024, out, err));
+  char sink[4096];  // the writer may still be blocked on a full pipe
+  while (::read(p.r, sink, sizeof sink) > 0) {
+  }
+  writer.join();
+  EXPECT_NE(err.find("more than the limit of 102400"), std::string::npos) << err;
+}
+
+TEST(ReadWholeFile, ADirectoryIsAnError) {
+  std::string out, err;
+  EXPECT_FALSE(read_whole_file("/tmp", 1024, out, err));
+  EXPECT_EQ(err, "is a directory");
+}
+
+}  // namespace
+}  // namespace sluice::detail
