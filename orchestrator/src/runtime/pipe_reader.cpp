@@ -7,6 +7,11 @@
 #include <cerrno>
 
 namespace sluice::detail {
+namespace {
+
+constexpr int kGrownPipe = 1 << 20;
+
+}  // namespace
 
 PipeReader::PipeReader(Loop& loop, int fd, ReadBuffer& buffer, OnData on_data, OnEnd on_end)
     : poller_(loop.poller()),
@@ -39,6 +44,8 @@ void PipeReader::stop() {
 void PipeReader::close() {
   if (ended_) return;
   ended_ = true;
+  if (grown_) buffer_.give_back_growth_slot();
+  grown_ = false;
   if (reading_) poller_.remove(fd_.get(), this);
   reading_ = false;
   fd_.reset();
@@ -73,6 +80,16 @@ ssize_t PipeReader::read_now() {
   return ::read(fd_.get(), buffer_.data(), buffer_.size());
 }
 
+void PipeReader::grow() {
+  // A writer that fills the pipe: best effort (capped by
+  // /proc/sys/fs/pipe-max-size and the user's pipe quota). Short tasks never
+  // get here, so they pay nothing.
+  grow_tried_ = true;
+  if (!buffer_.take_growth_slot()) return;
+  grown_ = ::fcntl(fd_.get(), F_SETPIPE_SZ, kGrownPipe) >= kGrownPipe;
+  if (!grown_) buffer_.give_back_growth_slot();
+}
+
 void PipeReader::read_some() {
   // While reads come back as full as a pipe gets (a fast writer), read on:
   // fewer wakeups, and no extra read for the usual few-lines task.
@@ -86,6 +103,7 @@ void PipeReader::read_some() {
       if (on_data_) on_data_(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
       if (!alive) return;  // on_data destroyed us
       if (n < kPipeFull || !reading_) break;
+      if (!grow_tried_) grow();
       continue;
     }
     if (n == 0) {

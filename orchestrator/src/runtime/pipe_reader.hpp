@@ -25,16 +25,23 @@
 namespace sluice::detail {
 
 /// The landing zone for reads: 1 MiB by default (a relay reading 1 MiB at a
-/// time with memchr beat `cat` on 1 GiB of short lines).
+/// time with memchr beat `cat` on 1 GiB of short lines). It also holds the
+/// readers' budget for enlarged pipes: a fast writer's pipe grows to 1 MiB
+/// (fewer wakeups on both sides), at most `growth_slots` at a time, because
+/// that memory is the kernel's and, for root, unlimited.
 class ReadBuffer {
  public:
-  explicit ReadBuffer(std::size_t size = 1u << 20) : data_(new char[size]), size_(size) {}
+  explicit ReadBuffer(std::size_t size = 1u << 20, int growth_slots = 8)
+      : data_(new char[size]), size_(size), growth_slots_(growth_slots) {}
   char* data() { return data_.get(); }
   std::size_t size() const { return size_; }
+  bool take_growth_slot() { return growth_slots_ > 0 ? (--growth_slots_, true) : false; }
+  void give_back_growth_slot() { ++growth_slots_; }
 
  private:
   std::unique_ptr<char[]> data_;
   std::size_t size_;
+  int growth_slots_;
 };
 
 class PipeReader : private FdPoller::Client {
@@ -66,6 +73,7 @@ class PipeReader : private FdPoller::Client {
   void read_some();
   /// One read that never blocks; -1 with errno as read(2).
   ssize_t read_now();
+  void grow();
   void end(int status);
 
   FdPoller& poller_;
@@ -76,6 +84,8 @@ class PipeReader : private FdPoller::Client {
   bool reading_ = false;
   bool ended_ = false;
   bool nonblocking_ = false;  ///< O_NONBLOCK set (only where RWF_NOWAIT is missing)
+  bool grow_tried_ = false;
+  bool grown_ = false;  ///< holds one of the buffer's growth slots
   bool* alive_ = nullptr;  ///< set during on_ready: cleared if a callback destroys us
 };
 

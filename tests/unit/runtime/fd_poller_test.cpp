@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <chrono>
@@ -98,6 +99,39 @@ TEST(PipeReader, ReadsAFastWritersBurstAndReportsEofOnce) {
   EXPECT_EQ(got, chunk.size());
   EXPECT_EQ(ends, 1);
   EXPECT_TRUE(reader.ended());
+  testing::expect_clean_close(loop);
+}
+
+TEST(PipeReader, AFastWritersPipeGrowsWithinTheBuffersBudget) {
+  Loop loop;
+  ReadBuffer buffer(1u << 20, /*growth_slots=*/1);
+  Pipe a, b;
+  std::size_t got = 0;
+  auto reader = [&](Pipe& p) {
+    return std::make_unique<PipeReader>(loop, p.r.release(), buffer,
+                                        [&](std::string_view c) { got += c.size(); }, [](int) {});
+  };
+  auto ra = reader(a), rb = reader(b);
+  ra->start();
+  rb->start();
+  std::string full(64 * 1024, 'x');  // a default pipe's whole capacity: a fast writer
+  ASSERT_EQ(::write(a.w.get(), full.data(), full.size()), static_cast<ssize_t>(full.size()));
+  ASSERT_EQ(::write(b.w.get(), full.data(), full.size()), static_cast<ssize_t>(full.size()));
+  ASSERT_TRUE(testing::run_until(loop, [&] { return got == 2 * full.size(); }));
+  int size_a = ::fcntl(a.w.get(), F_GETPIPE_SZ), size_b = ::fcntl(b.w.get(), F_GETPIPE_SZ);
+  EXPECT_EQ(std::max(size_a, size_b), 1 << 20) << "one pipe grows";
+  EXPECT_EQ(std::min(size_a, size_b), 64 * 1024) << "the budget held one slot";
+  // A closed reader gives its slot back.
+  Pipe c;
+  (size_a > size_b ? ra : rb).reset();
+  auto rc = reader(c);
+  rc->start();
+  ASSERT_EQ(::write(c.w.get(), full.data(), full.size()), static_cast<ssize_t>(full.size()));
+  ASSERT_TRUE(testing::run_until(loop, [&] { return got == 3 * full.size(); }));
+  EXPECT_EQ(::fcntl(c.w.get(), F_GETPIPE_SZ), 1 << 20);
+  ra.reset();
+  rb.reset();
+  rc.reset();
   testing::expect_clean_close(loop);
 }
 
