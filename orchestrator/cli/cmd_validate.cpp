@@ -14,8 +14,8 @@ int run_validate(const Context& ctx) {
   std::size_t edges = 0;
   for (TaskId t = 0; t < loaded->graph.size(); ++t) edges += loaded->graph.dependencies(t).size();
   std::size_t tasks = loaded->pipeline.tasks.size();
-  std::printf("%s: %zu task%s, %zu edge%s, ok\n", ctx.file.c_str(), tasks, tasks == 1 ? "" : "s",
-              edges, edges == 1 ? "" : "s");
+  std::printf("%s: %zu task%s, %zu edge%s, ok\n", ctx.display_file().c_str(), tasks,
+              tasks == 1 ? "" : "s", edges, edges == 1 ? "" : "s");
   return kExitOk;
 }
 

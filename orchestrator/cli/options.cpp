@@ -9,13 +9,15 @@
 namespace sluice::cli {
 
 void add_global_options(CLI::App& app, Context& ctx) {
-  app.add_option("-f,--file", ctx.file, "the pipeline file")->capture_default_str();
+  app.add_option("-f,--file", ctx.file, "the pipeline file (- for standard input)")
+      ->capture_default_str();
   app.add_option("--set", ctx.set, "override a template variable (repeatable)")
       ->type_name("KEY=VALUE")
       ->check([](const std::string& s) {
         auto eq = s.find('=');
-        return eq == std::string::npos || eq == 0 ? std::string("expected KEY=VALUE, got '") + s + "'"
-                                                  : std::string();
+        return eq == std::string::npos || eq == 0
+                   ? std::string("expected KEY=VALUE, got '") + s + "'"
+                   : std::string();
       });
   app.set_version_flag("--version", "sluice " SLUICE_VERSION);
   app.fallthrough();
@@ -23,6 +25,14 @@ void add_global_options(CLI::App& app, Context& ctx) {
 }
 
 namespace {
+
+std::string read_stdin() {
+  std::string text;
+  char chunk[64 * 1024];
+  std::size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) text.append(chunk, n);
+  return text;
+}
 
 bool is_pipeline_file(const std::string& arg) {
   auto ends = [&](std::string_view ext) { return arg.size() > ext.size() && arg.ends_with(ext); };
@@ -48,8 +58,10 @@ bool takes_separate_value(const std::string& arg, const CLI::App& app, const CLI
 
 std::vector<std::string> take_positional_file(std::vector<std::string> args, const CLI::App& app) {
   for (const auto& a : args)
-    if (a == "--") break;
-    else if (names_file_option(a)) return args;
+    if (a == "--")
+      break;
+    else if (names_file_option(a))
+      return args;
 
   const CLI::App* sub = nullptr;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -81,7 +93,11 @@ std::optional<Loaded> load_checked(const Context& ctx) {
     auto eq = kv.find('=');
     options.set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  LoadResult loaded = load_pipeline_file(ctx.file, options);
+  // `-f -`, as make's: the pipeline on standard input, relative to the
+  // current directory.
+  LoadResult loaded = ctx.file == "-"
+                          ? load_pipeline_string(read_stdin(), ctx.display_file(), options)
+                          : load_pipeline_file(ctx.file, options);
   std::vector<Diagnostic> diags = std::move(loaded.diagnostics);
   std::optional<Loaded> out;
   if (diags.empty()) {
@@ -91,7 +107,7 @@ std::optional<Loaded> load_checked(const Context& ctx) {
   }
   if (!diags.empty()) {
     std::fputs(format(diags).c_str(), stderr);
-    std::fprintf(stderr, "%s: %zu error%s\n", ctx.file.c_str(), diags.size(),
+    std::fprintf(stderr, "%s: %zu error%s\n", ctx.display_file().c_str(), diags.size(),
                  diags.size() == 1 ? "" : "s");
   }
   return out;

@@ -21,8 +21,10 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 2;  ///< invalid pipeline or usage
 
 struct Context {
-  std::string file = "sluice.yaml";  ///< -f/--file, or a positional *.yaml
+  std::string file = "sluice.yaml";  ///< -f/--file, or a positional *.yaml; "-" = stdin
   std::vector<std::string> set;      ///< --set KEY=VALUE, in order
+  /// The file as messages name it.
+  std::string display_file() const { return file == "-" ? "<stdin>" : file; }
   /// Set by the callback of the command that was parsed; main runs it after
   /// parsing succeeded and returns its exit code.
   std::function<int()> action;
@@ -45,7 +47,8 @@ struct Loaded {
   Graph graph;
 };
 
-/// Loads ctx.file with ctx.set and builds its graph. On any diagnostic it
+/// Loads ctx.file (standard input for "-", as make's `-f -`) with ctx.set
+/// and builds its graph. On any diagnostic it
 /// prints all of them to stderr, then a count, and returns nullopt.
 std::optional<Loaded> load_checked(const Context& ctx);
 

@@ -40,6 +40,20 @@ TEST_F(CliPlan, ValidateOkPrintsASummary) {
   EXPECT_EQ(r.err, "");
 }
 
+TEST_F(CliPlan, DashReadsThePipelineFromStdinAsMakeDoes) {
+  write("piped.txt", kDemo);
+  sluice::e2e::RunOptions opts;
+  opts.stdin_file = "piped.txt";
+  auto r = run({"validate", "-f", "-"}, opts);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "<stdin>: 3 tasks, 3 edges, ok\n");
+  write("bad.txt", "tasks:\n  a: {run: 1, bogus: 2}\n");
+  opts.stdin_file = "bad.txt";
+  r = run({"validate", "-f", "-"}, opts);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("<stdin>:2:"), std::string::npos) << r.err;
+}
+
 TEST_F(CliPlan, ValidatePrintsEveryLoaderErrorAndExits2) {
   write("sluice.yaml",
         "tasks:\n"

@@ -73,6 +73,8 @@ struct RunOptions {
   /// as fd `extra_fd`, as if sluice had inherited it.
   int extra_fd = -1;
   fs::path extra_fd_file;
+  /// sluice's stdin (a file in the test directory); /dev/null when empty.
+  fs::path stdin_file;
 };
 
 /// A `sluice` process running in the background, stdout and stderr going
@@ -340,7 +342,8 @@ class CliTest : public ::testing::Test {
     return text;
   }
 
-  /// Starts the CLI in dir_ with stdin on /dev/null and stdout/stderr in files.
+  /// Starts the CLI in dir_ with stdin on /dev/null (or opts.stdin_file) and
+  /// stdout/stderr in files.
   std::unique_ptr<RunningCli> start(const std::vector<std::string>& args,
                                     const RunOptions& opts = {}) {
     std::vector<std::string> argv_s{SLUICE_CLI};
@@ -354,7 +357,8 @@ class CliTest : public ::testing::Test {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    std::string in = opts.stdin_file.empty() ? "/dev/null" : (dir_ / opts.stdin_file).string();
+    posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (opts.extra_fd >= 0)
