@@ -63,13 +63,16 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
   pools_.emplace_back(1, 0.0);
   rate_timers_.resize(pools_.size());
 
-  tasks_.resize(pipeline_.tasks.size());
+  // State only for the selected tasks: running 2,000 tasks of a 100,000-task
+  // pipeline must not build (and later walk) state for the other 98,000.
+  slot_of_.resize(pipeline_.tasks.size());
   selected_.reserve(selected.size());
+  tasks_.reserve(selected.size());
   for (TaskId t : selected) {
-    if (t >= tasks_.size() || tasks_[t].state != State::Unselected) continue;
+    if (t >= slot_of_.size() || slot_of_[t] != 0) continue;
     const Task& task = pipeline_.tasks[t];
-    TaskState& s = tasks_[t];
-    s.state = State::Waiting;
+    TaskState& s = tasks_.emplace_back();
+    slot_of_[t] = static_cast<std::uint32_t>(tasks_.size());
     s.always = task.always;
     s.weight = std::clamp(task.extras().resources.cpus, 1, max_parallel_);
     if (!task.pool().empty()) {
@@ -80,7 +83,7 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
   }
   for (TaskId t : selected_)
     for (TaskId d : graph_.dependencies(t))
-      if (tasks_[d].state != State::Unselected) ++tasks_[t].remaining;
+      if (find(d)) ++state(t).remaining;
   unfinished_ = selected_.size();
 }
 
@@ -99,7 +102,7 @@ void Scheduler::start() {
   run_start_ = timers_.now();
   emit(RunStarted{Clock::now(), pipeline_.name, selected_.size()});
   for (TaskId t : selected_)
-    if (tasks_[t].remaining == 0 && tasks_[t].state == State::Waiting) become_ready(t);
+    if (state(t).remaining == 0 && state(t).state == State::Waiting) become_ready(t);
   // An interrupt that came before start() takes effect now, after RunStarted.
   if (signal_) begin_cancel();
   pump();
@@ -107,15 +110,17 @@ void Scheduler::start() {
 }
 
 void Scheduler::on_task_started(TaskId task, int pid) {
-  if (task >= tasks_.size()) return;
-  TaskState& s = tasks_[task];
+  TaskState* found = find(task);
+  if (!found) return;
+  TaskState& s = *found;
   if (s.state != State::Running || s.started_reported) return;
   emit_started(task, pid);
 }
 
 void Scheduler::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
-  if (task >= tasks_.size() || tasks_[task].state != State::Running) return;
-  TaskState& s = tasks_[task];
+  TaskState* found = find(task);
+  if (!found || found->state != State::Running) return;
+  TaskState& s = *found;
   const Task& spec = pipeline_.tasks[task];
   cancel_timer(s.timeout_timer);
   cancel_timer(s.kill_timer);
@@ -171,7 +176,7 @@ void Scheduler::interrupt(int signo) {
 }
 
 void Scheduler::make_ready(TaskId t) {
-  tasks_[t].state = State::Ready;
+  state(t).state = State::Ready;
   ready_.push(t, pipeline_.tasks[t].priority);
 }
 
@@ -188,7 +193,7 @@ void Scheduler::pump() {
   pumping_ = true;
   while (!ready_.empty()) {
     const TaskId t = ready_.top();
-    const TaskState& s = tasks_[t];
+    const TaskState& s = state(t);
     if (s.state != State::Ready) {  // finished (cancelled) while queued
       ready_.pop();
       continue;
@@ -210,7 +215,7 @@ void Scheduler::pump() {
 
 int Scheduler::blocking_pool(TaskId t, PoolLimit::Block& why) const {
   const auto now = timers_.now();
-  const int pool = tasks_[t].pool;
+  const int pool = state(t).pool;
   if (pool >= 0) {
     why = pools_[pool].blocked(now);
     if (why != PoolLimit::Block::None) return pool;
@@ -229,7 +234,7 @@ int Scheduler::blocking_pool(TaskId t, PoolLimit::Block& why) const {
 void Scheduler::wake_pool(int pool) {
   PoolLimit& p = pools_[pool];
   ReadyQueue& waiting = p.waiting();
-  while (!waiting.empty() && tasks_[waiting.top()].state != State::Ready) waiting.pop();
+  while (!waiting.empty() && state(waiting.top()).state != State::Ready) waiting.pop();
   if (waiting.empty()) return;
   switch (p.blocked(timers_.now())) {
     case PoolLimit::Block::Size: return;
@@ -255,7 +260,7 @@ void Scheduler::arm_rate_timer(int pool) {
 }
 
 void Scheduler::start_task(TaskId t) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   const Task& spec = pipeline_.tasks[t];
   const auto now = timers_.now();
   s.state = State::Running;
@@ -271,7 +276,7 @@ void Scheduler::start_task(TaskId t) {
   if (spec.timeout) {
     const int attempt = s.attempts;
     s.timeout_timer = timers_.after(*spec.timeout, [this, t, attempt] {
-      tasks_[t].timeout_timer.reset();
+      state(t).timeout_timer.reset();
       on_timeout(t, attempt);
     });
   }
@@ -281,25 +286,25 @@ void Scheduler::start_task(TaskId t) {
 }
 
 void Scheduler::emit_started(TaskId t, int pid) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   s.started_reported = true;
   emit(TaskStarted{Clock::now(), t, pipeline_.tasks[t].name, s.attempts, pid});
 }
 
 void Scheduler::terminate_task(TaskId t) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   if (s.kill_timer) return;  // already terminating: TERM was sent, KILL is due
   runner_.terminate(t);
   const int attempt = s.attempts;
   s.kill_timer = timers_.after(pipeline_.tasks[t].grace, [this, t, attempt] {
-    TaskState& st = tasks_[t];
+    TaskState& st = state(t);
     st.kill_timer.reset();
     if (st.state == State::Running && st.attempts == attempt) runner_.kill(t);
   });
 }
 
 void Scheduler::on_timeout(TaskId t, int attempt) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   if (s.state != State::Running || s.attempts != attempt) return;
   s.timed_out = true;
   terminate_task(t);
@@ -311,14 +316,14 @@ bool Scheduler::may_retry(const TaskState& s) const {
 }
 
 void Scheduler::schedule_retry(TaskId t, const AttemptOutcome& outcome) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   const Task& spec = pipeline_.tasks[t];
   const Duration delay = retry_delay(spec.extras().retry, s.attempts, options_.random);
   s.state = State::RetryWait;
   emit(TaskRetrying{Clock::now(), t, spec.name, s.attempts + 1, delay.count(),
                     failure_reason(outcome, s.timed_out)});
   s.retry_timer = timers_.after(delay, [this, t] {
-    TaskState& st = tasks_[t];
+    TaskState& st = state(t);
     st.retry_timer.reset();
     if (st.state != State::RetryWait) return;
     make_ready(t);
@@ -328,7 +333,7 @@ void Scheduler::schedule_retry(TaskId t, const AttemptOutcome& outcome) {
 }
 
 void Scheduler::release_slots(TaskId t) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   free_slots_ += s.weight;
   --running_count_;
   if (s.pool >= 0) pools_[s.pool].finished();
@@ -342,7 +347,7 @@ void Scheduler::cancel_timer(std::optional<Timers::TimerId>& id) {
 }
 
 void Scheduler::finish(TaskId t, TaskStatus status, SkipReason reason, bool ignored) {
-  TaskState& s = tasks_[t];
+  TaskState& s = state(t);
   cancel_timer(s.retry_timer);
   s.state = State::Finished;
   --unfinished_;
@@ -378,8 +383,9 @@ void Scheduler::release_dependents(TaskId t, bool satisfied) {
     const auto [u, ok] = release_queue_.back();
     release_queue_.pop_back();
     for (TaskId d : graph_.dependents(u)) {
-      TaskState& ds = tasks_[d];
-      if (ds.state == State::Unselected) continue;
+      TaskState* found = find(d);
+      if (!found) continue;
+      TaskState& ds = *found;
       if (ds.remaining > 0) --ds.remaining;
       if (!ok) ds.dep_failed = true;
       settle_dependent(d);
@@ -391,7 +397,7 @@ void Scheduler::release_dependents(TaskId t, bool satisfied) {
 /// Decides what a waiting task becomes once one of its dependencies is done:
 /// still waiting, ready, skipped (dependency_failed) or cancelled.
 void Scheduler::settle_dependent(TaskId d) {
-  TaskState& s = tasks_[d];
+  TaskState& s = state(d);
   if (s.state != State::Waiting) return;
   if (killing_) {
     finish(d, TaskStatus::Cancelled, SkipReason::None, false);
@@ -414,7 +420,7 @@ void Scheduler::begin_cancel() {
   if (swept_) return;
   swept_ = true;
   for (TaskId t : selected_) {
-    TaskState& s = tasks_[t];
+    TaskState& s = state(t);
     if (s.always) continue;
     switch (s.state) {
       case State::Running:
@@ -426,7 +432,6 @@ void Scheduler::begin_cancel() {
       case State::RetryWait:
         finish(t, TaskStatus::Cancelled, SkipReason::None, false);
         break;
-      case State::Unselected:
       case State::Finished:
         break;
     }
@@ -440,7 +445,7 @@ void Scheduler::kill_all() {
   cancelling_ = true;
   swept_ = true;
   for (TaskId t : selected_) {
-    TaskState& s = tasks_[t];
+    TaskState& s = state(t);
     switch (s.state) {
       case State::Running:
         s.cancel_requested = true;
@@ -453,7 +458,6 @@ void Scheduler::kill_all() {
       case State::RetryWait:
         finish(t, TaskStatus::Cancelled, SkipReason::None, false);
         break;
-      case State::Unselected:
       case State::Finished:
         break;
     }

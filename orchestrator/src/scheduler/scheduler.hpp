@@ -10,9 +10,9 @@
 /// and runner and timer callbacks must come on that thread too. The Pipeline,
 /// Graph, runner and timers must outlive it.
 ///
-/// Cost: O(tasks + edges) for the whole run, plus O(log n) per start (a ready
-/// heap and remaining-dependency counters; nothing rescans all tasks per
-/// event). Cancelling the run walks the unfinished tasks once.
+/// Cost: O(selected tasks + their edges) for the whole run and 4 bytes per
+/// pipeline task, plus O(log n) per start (a ready heap and
+/// remaining-dependency counters; nothing rescans all tasks per event). Cancelling the run walks the unfinished tasks once.
 ///
 /// Decisions where SPEC §2 is silent:
 /// - `resources.cpus` above max_parallel is clamped to max_parallel, so the
@@ -102,9 +102,9 @@ class Scheduler {
   int running() const { return running_count_; }
 
  private:
-  enum class State : std::uint8_t { Unselected, Waiting, Ready, Running, RetryWait, Finished };
+  enum class State : std::uint8_t { Waiting, Ready, Running, RetryWait, Finished };
   struct TaskState {
-    State state = State::Unselected;
+    State state = State::Waiting;
     bool always = false;
     bool dep_failed = false;       ///< a dependency finished without satisfying it
     bool cancel_requested = false; ///< we sent TERM to the current attempt
@@ -122,6 +122,14 @@ class Scheduler {
     std::optional<Timers::TimerId> kill_timer;
     std::optional<Timers::TimerId> retry_timer;
   };
+
+  /// The state of `t`, or nullptr when it is not selected.
+  TaskState* find(TaskId t) {
+    return t < slot_of_.size() && slot_of_[t] != 0 ? &tasks_[slot_of_[t] - 1] : nullptr;
+  }
+  /// The state of a selected task.
+  TaskState& state(TaskId t) { return tasks_[slot_of_[t] - 1]; }
+  const TaskState& state(TaskId t) const { return tasks_[slot_of_[t] - 1]; }
 
   void make_ready(TaskId t);
   /// Dependencies done: up_to_date, or into the ready queue.
@@ -158,7 +166,12 @@ class Scheduler {
   Timers& timers_;
   EventSink on_event_;
 
-  std::vector<TaskState> tasks_;  ///< indexed by TaskId, whole pipeline
+  /// Per selected task, in selection order; never grows after the
+  /// constructor, so references into it stay valid.
+  std::vector<TaskState> tasks_;
+  /// TaskId -> index into tasks_ plus one; 0 = not selected. Four bytes per
+  /// pipeline task instead of a whole TaskState.
+  std::vector<std::uint32_t> slot_of_;
   std::vector<PoolLimit> pools_;  ///< pipeline pools, then the interactive pool
   int interactive_pool_ = -1;
   ReadyQueue ready_;

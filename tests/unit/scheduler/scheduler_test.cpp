@@ -149,6 +149,37 @@ TEST(Scheduler, TasksOutsideTheSelectionAreIgnored) {
   EXPECT_TRUE(h.sched->done());
 }
 
+// The scheduler keeps state for the selected tasks only (a few of a large
+// pipeline): lookups of tasks outside it must see "not selected", whatever
+// their id, in every direction (a dependency, a dependent, a runner report).
+TEST(Scheduler, SubsetOfALargerPipelineTouchesNothingOutsideIt) {
+  Harness h;
+  const TaskId a = h.add("a"), b = h.add("b", {"a"}), c = h.add("c", {"b"});
+  const TaskId d = h.add("d"), e = h.add("e", {"d"});
+  h.options.max_parallel = 4;
+  h.options.keep_going = true;
+  // Out of id order, with a duplicate and an id past the pipeline's end.
+  h.start(std::vector<TaskId>{d, b, e, b, 99});
+  EXPECT_EQ(h.all<RunStarted>().at(0).tasks, 3u);
+  EXPECT_EQ(h.runner.started(), (std::vector<TaskId>{b, d}));  // a counts as satisfied
+
+  h.sched->on_task_started(c, 7);            // reports for unselected tasks
+  h.sched->on_task_finished(a, exited(0));   // change nothing
+  EXPECT_TRUE(h.started_events(c).empty());
+  EXPECT_TRUE(h.finished_of(a).empty());
+
+  h.runner.exit(b, 1);  // its dependent c is not selected: nothing to skip
+  EXPECT_TRUE(h.finished_of(c).empty());
+  EXPECT_EQ(h.finished(b).status, TaskStatus::Failed);
+  h.runner.exit(d, 0);
+  EXPECT_EQ(h.runner.started(), (std::vector<TaskId>{b, d, e}));
+  h.runner.exit(e, 0);
+  EXPECT_TRUE(h.sched->done());
+  EXPECT_EQ(h.all<TaskFinished>().size(), 3u);
+  EXPECT_EQ(h.run_finished().succeeded, 2u);
+  EXPECT_EQ(h.run_finished().failed, 1u);
+}
+
 TEST(Scheduler, EmptySelectionFinishesAtOnce) {
   Harness h;
   h.add("a");
