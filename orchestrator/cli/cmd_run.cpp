@@ -139,7 +139,8 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes");
   sub->add_option("--output", f->output, "console output")
       ->check(CLI::IsMember({"prefixed", "grouped", "interleaved", "quiet"}));
-  sub->add_option("--color", f->color, "colours")->check(CLI::IsMember({"auto", "always", "never"}));
+  sub->add_option("--color", f->color, "colours")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   sub->add_option("--events", f->events, "write JSON-lines events to FILE (- = stdout)")
       ->type_name("FILE");
   sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")->type_name("DIR");
