@@ -8,8 +8,9 @@
 # Environment: SLUICE (the binary; default build/release/sluice), RUNS
 # (default 5), RUNS_SLOW (default 3), BENCH_WORK (default /tmp/sluicebench),
 # SHARED (default ../shared/bench beside the repository), RESULTS
-# (default bench/results). Writes RESULTS/<group>/<label>.json (hyperfine)
-# and .rss (peak RSS per run, KiB); bench/summarize_run.py prints the tables.
+# (default bench/results). Writes RESULTS/<group>/<label>.json (hyperfine's
+# layout) and .rss (peak RSS per run, KiB); bench/summarize_run.py prints the
+# tables.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -21,22 +22,12 @@ RUNS_SLOW=${RUNS_SLOW:-3}
 SLUICE=$(readlink -f "${SLUICE:-$ROOT/build/release/sluice}")
 TOOLS=$WORK/tools
 
-bench() {  # bench GROUP LABEL UNITS CMD [PREPARE] [RUNS]
-  local group=$1 label=$2 units=$3 cmd=$4 prepare=${5:-true} runs=${6:-$RUNS}
-  local dir=$RES/$group
-  mkdir -p "$dir"
-  rm -f "$dir/$label.rss"
-  printf '{"label":"%s","units":"%s","cwd":"%s","cmd":%s}\n' "$label" "$units" "$PWD" \
-    "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$cmd")" > "$dir/$label.meta.json"
-  hyperfine --style basic --warmup 1 --runs "$runs" --prepare "$prepare" \
-    --export-json "$dir/$label.json" -n "$label" \
-    "/usr/bin/time -a -o $dir/$label.rss -f %M $cmd" > "$dir/$label.log"
-  python3 - "$dir/$label.json" <<'PY'
-import json, sys, statistics
-r = json.load(open(sys.argv[1]))["results"][0]
-print(f"  {sys.argv[1].rsplit('/', 1)[1][:-5]:32s} median {statistics.median(r['times']):.3f}s")
-PY
+# Each group is timed by bench/interleave.py: its commands in turn, round
+# after round (see there why). A line: LABEL, CWD, PREPARE, COMMAND.
+group() {  # group NAME RUNS, then spec lines on stdin
+  python3 "$HERE/interleave.py" "$1" "$2" "$RES"
 }
+line() { printf '%s\t%s\t%s\t%s\n' "$@"; }
 
 setup() {
   mkdir -p "$TOOLS"
@@ -50,57 +41,63 @@ NINJA_PREP='rm -f .ninja_log .ninja_deps'
 Q="--output quiet -q"   # sluice's own talk off; task output is still captured
 
 w1() {
-  cd "$WORK/w1"
+  local d=$WORK/w1
   for j in 2 8; do
-    bench w1 "spawn_limit_j$j" nodes:2000 "$TOOLS/spawn_limit 2000 $j posix_spawn"
-    bench w1 "make_j$j" nodes:2000 "make -r -j$j -f Makefile > /dev/null"
-    bench w1 "ninja_j$j" nodes:2000 "ninja -j$j -f build.ninja > /dev/null" "$NINJA_PREP"
-    bench w1 "sluice_j$j" nodes:2000 "$SLUICE run -j$j $Q > /dev/null"
-    bench w1 "sluice_prefixed_j$j" nodes:2000 "$SLUICE run -j$j > /dev/null"
-  done
-  bench w1 "parallel_j2" nodes:2000 "parallel -j2 /bin/true :::: args.txt > /dev/null" true "$RUNS_SLOW"
+    line "spawn_limit_j$j" "$d" true "$TOOLS/spawn_limit 2000 $j posix_spawn"
+    line "make_j$j" "$d" true "make -r -j$j -f Makefile > /dev/null"
+    line "ninja_j$j" "$d" "$NINJA_PREP" "ninja -j$j -f build.ninja > /dev/null"
+    line "sluice_j$j" "$d" true "$SLUICE run -j$j $Q > /dev/null"
+    line "sluice_prefixed_j$j" "$d" true "$SLUICE run -j$j > /dev/null"
+  done | group w1 "$RUNS"
+  line parallel_j2 "$d" true "parallel -j2 /bin/true :::: args.txt > /dev/null" |
+    group w1_parallel "$RUNS_SLOW"
 }
 
 w1x() {
-  cd "$WORK/w1x"
-  local targets; targets=$(cat targets.txt)
-  bench w1x "sluice_load_only_100k" nodes:2000 "$SLUICE run -n $Q $targets > /dev/null" true "$RUNS_SLOW"
-  bench w1x "sluice_100k_j2" nodes:2000 "$SLUICE run -j2 $Q $targets > /dev/null" true "$RUNS_SLOW"
-  cd "$WORK/w1"
-  bench w1x "sluice_small_j2" nodes:2000 "$SLUICE run -j2 $Q > /dev/null" true "$RUNS_SLOW"
+  local targets; targets=$(cat "$WORK/w1x/targets.txt")
+  {
+    line sluice_load_only_100k "$WORK/w1x" true "$SLUICE run -n $Q $targets > /dev/null"
+    line sluice_100k_j2 "$WORK/w1x" true "$SLUICE run -j2 $Q $targets > /dev/null"
+    line sluice_small_j2 "$WORK/w1" true "$SLUICE run -j2 $Q > /dev/null"
+  } | group w1x "$RUNS"
 }
 
-w2() {
-  cd "$WORK/w2"
+w2() {  # W1's sluice runs again here: W2/W1 compares runs of the same rounds
   for j in 2 8; do
-    bench w2 "make_j$j" nodes:2000 "make -r -j$j -f Makefile > /dev/null"
-    bench w2 "ninja_j$j" nodes:2000 "ninja -j$j -f build.ninja > /dev/null" "$NINJA_PREP"
-    bench w2 "sluice_j$j" nodes:2000 "$SLUICE run -j$j $Q > /dev/null"
-  done
+    line "make_j$j" "$WORK/w2" true "make -r -j$j -f Makefile > /dev/null"
+    line "ninja_j$j" "$WORK/w2" "$NINJA_PREP" "ninja -j$j -f build.ninja > /dev/null"
+    line "sluice_j$j" "$WORK/w2" true "$SLUICE run -j$j $Q > /dev/null"
+    line "sluice_w1_j$j" "$WORK/w1" true "$SLUICE run -j$j $Q > /dev/null"
+  done | group w2 "$RUNS"
 }
 
 chain() {
-  cd "$WORK/chain"
-  bench chain "make_j1" nodes:1000 "make -r -j1 -f Makefile > /dev/null"
-  bench chain "ninja_j1" nodes:1000 "ninja -j1 -f build.ninja > /dev/null" "$NINJA_PREP"
-  bench chain "sluice_j1" nodes:1000 "$SLUICE run -j1 $Q > /dev/null"
+  local d=$WORK/chain
+  {
+    line make_j1 "$d" true "make -r -j1 -f Makefile > /dev/null"
+    line ninja_j1 "$d" "$NINJA_PREP" "ninja -j1 -f build.ninja > /dev/null"
+    line sluice_j1 "$d" true "$SLUICE run -j1 $Q > /dev/null"
+  } | group chain "$RUNS"
 }
 
 w3() {
-  cd "$WORK/w3"
-  local b=bytes:1073741824 r=$RUNS_SLOW
-  bench w3 relay_cat $b "sh -c 'sh cmd.sh | cat' > /dev/null" true $r
-  bench w3 sluice_prefixed $b "$SLUICE run --output prefixed -q > /dev/null" true $r
-  bench w3 sluice_interleaved $b "$SLUICE run --output interleaved -q > /dev/null" true $r
-  bench w3 plain_sh $b "sh cmd.sh > /dev/null" true $r
+  local d=$WORK/w3
+  {
+    line relay_cat "$d" true "sh -c 'sh cmd.sh | cat' > /dev/null"
+    line sluice_prefixed "$d" true "$SLUICE run --output prefixed -q > /dev/null"
+    line sluice_interleaved "$d" true "$SLUICE run --output interleaved -q > /dev/null"
+    line plain_sh "$d" true "sh cmd.sh > /dev/null"
+  } | group w3 "$RUNS_SLOW"
 }
 
 plan() {
-  cd "$WORK/w4/layered100k"
-  bench plan "sluice_run_n_100k" nodes:100000 "$SLUICE run -n $Q > /dev/null" true "$RUNS_SLOW"
-  bench plan "sluice_validate_100k" nodes:100000 "$SLUICE validate > /dev/null" true "$RUNS_SLOW"
-  bench plan "yaml_cpp_bare_100k" nodes:100000 "$TOOLS/yaml_parse_bare sluice.yaml" true "$RUNS_SLOW"
-  bench plan "ninja_n_100k" nodes:100000 "ninja -n -f build.ninja > /dev/null" "$NINJA_PREP" "$RUNS_SLOW"
+  local d=$WORK/w4/layered100k
+  {
+    line sluice_run_n_100k "$d" true "$SLUICE run -n $Q > /dev/null"
+    line sluice_validate_100k "$d" true "$SLUICE validate > /dev/null"
+    line yaml_cpp_bare_100k "$d" true "$TOOLS/yaml_parse_bare sluice.yaml"
+    line ninja_n_100k "$d" "$NINJA_PREP" "ninja -n -f build.ninja > /dev/null"
+  } | group plan "$RUNS_SLOW"
 }
 
 main() {
