@@ -67,8 +67,10 @@ std::string unsupported(const RunFlags& f) {
 /// spawning 2,000 tasks took ~30% longer (-j2, 2 CPUs) than after a small
 /// file, with the same CPU time (pinned to one CPU both take the same time;
 /// a 500 ms burn before a small run slows it, a sleep after the big load
-/// cures it). An exited thread's load history leaves with it. Nothing else changes: the thread is
-/// joined before anything else runs, so the run stays single-threaded.
+/// cures it). An exited thread's load history leaves with it. The thread is
+/// joined before anything else runs, so the run stays single-threaded. A dry
+/// run spawns nothing and loads here: the thread would put the pipeline in a
+/// second malloc arena for nothing.
 std::optional<Loaded> load_on_own_thread(const Context& ctx) {
   std::optional<Loaded> loaded;
   std::exception_ptr error;
@@ -89,7 +91,7 @@ int run(const Context& ctx, const RunFlags& f) {
     std::fprintf(stderr, "sluice run: %s is not implemented yet\n", what.c_str());
     return kExitInvalid;
   }
-  std::optional<Loaded> loaded = load_on_own_thread(ctx);
+  std::optional<Loaded> loaded = f.dry_run ? load_checked(ctx) : load_on_own_thread(ctx);
   if (!loaded) return kExitInvalid;
 
   ProcessGuards guards = install_process_guards();
