@@ -321,6 +321,10 @@ struct Pipeline {
 struct LoadOptions {
   std::vector<std::pair<std::string, std::string>> set;  ///< `--set KEY=VALUE`, in order
   std::size_t max_file_bytes = 16u << 20;                ///< larger files are refused unparsed
+  /// Threads a large file (1 MiB and over) is parsed with, the caller's
+  /// included: 0 is one per hardware thread (at most 8), 1 parses on the
+  /// caller's thread only. The result is the same whatever the number.
+  unsigned parse_threads = 0;
 };
 
 /// The outcome of loading: a pipeline when `diagnostics` is empty.

@@ -340,6 +340,7 @@ void Loader::load_unit(std::string display, std::string abs_path, std::string te
   unit->top_key.fill(kNoNode);
   YamlLimits limits;
   limits.max_bytes = options_.max_file_bytes;
+  limits.max_pieces = options_.parse_threads;
   unit->tree = YamlTree::parse_owned(std::move(text), unit->display, limits);
   const auto u = static_cast<std::uint32_t>(units_.size());
   p_.files.push_back(unit->display);

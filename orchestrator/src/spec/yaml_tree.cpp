@@ -14,10 +14,13 @@
 #include <limits>
 #include <new>
 #include <streambuf>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 
 #include "spec/name_index.hpp"
+#include "spec/yaml_cuts.hpp"
 #include "spec/utf8.hpp"
 
 namespace sluice::detail {
@@ -33,13 +36,29 @@ constexpr std::uint32_t kNoPair = ~std::uint32_t{0};
 struct AbortParse {};
 
 /// Lets yaml-cpp read the caller's bytes in place (std::istringstream would
-/// copy the whole file). yaml-cpp only reads: the const_cast never writes.
+/// copy the whole file): `head`, then `tail` (a piece after a cut reads the
+/// file's prefix, then its own part). yaml-cpp only reads: the const_cast
+/// never writes.
 class MemoryBuf final : public std::streambuf {
  public:
-  explicit MemoryBuf(std::string_view text) {
+  explicit MemoryBuf(std::string_view head, std::string_view tail = {}) : tail_(tail) {
+    show(head);
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (tail_.empty()) return traits_type::eof();
+    show(std::exchange(tail_, {}));
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  void show(std::string_view text) {
     char* begin = const_cast<char*>(text.data());
     setg(begin, begin, begin + text.size());
   }
+  std::string_view tail_;
 };
 
 struct Position {
@@ -67,13 +86,18 @@ std::string display_key(std::string_view text) {
 /// Receives yaml-cpp's events and appends to a YamlTree. One per parse.
 class YamlTreeBuilder final : public YAML::EventHandler {
  public:
-  YamlTreeBuilder(YamlTree& tree, const YamlLimits& limits) : t_(tree), limits_(limits) {}
+  YamlTreeBuilder(YamlTree& tree, const YamlLimits& limits) : t_(tree), src_(tree), limits_(limits) {}
+  /// Builds `out` from the text and line index of `source` (a piece).
+  YamlTreeBuilder(YamlTree& out, const YamlTree& source, const YamlLimits& limits)
+      : t_(out), src_(source), limits_(limits) {}
 
   /// Checks the raw bytes, then parses them. Never throws. `owned`, when
   /// not null, holds the same bytes as `input` and is taken instead of
   /// copied (a 100,000-task file is 7 MB).
   void build(std::string_view input, std::string* owned = nullptr);
 
+  // yaml-cpp's marks count from the start of what it reads; each handler
+  // first turns them into the file's own (source_mark).
   void OnDocumentStart(const YAML::Mark& mark) override;
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override;
@@ -89,6 +113,23 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   void OnAnchor(const YAML::Mark& mark, const std::string& name) override;
 
  private:
+  /// What a piece after a cut reads: the file's first `prefix_len` bytes
+  /// (`prefix_lines` lines), then the file from `base` (line `base_line`) on.
+  /// All zero for a parse that reads the file from its start.
+  struct Window {
+    std::size_t prefix_len = 0;
+    std::size_t prefix_lines = 0;
+    std::size_t base = 0;
+    std::size_t base_line = 0;
+  };
+  /// A piece parsed on its own thread, into its own tree.
+  struct Piece {
+    YamlTree tree;
+    std::size_t alias_nodes = 0;
+    bool clean = false;  ///< parsed, no diagnostic, nothing that stops the join
+  };
+  enum class Split { NotTried, Joined, Failed };
+
   /// An open collection. Its children wait in pending_ from `pending_start`
   /// until it closes, then move to children_ in one block.
   struct Frame {
@@ -118,7 +159,15 @@ class YamlTreeBuilder final : public YAML::EventHandler {
 
   bool check_raw(std::string_view input, std::string* owned);
   void index_lines();
-  void parse(std::string_view input);
+  void parse(std::string_view head, std::string_view tail = {});
+  void finish();
+  YAML::Mark source_mark(YAML::Mark mark) const;
+  Split parse_in_pieces();
+  static void parse_piece(const YamlTree& whole, const YamlLimits& limits, const YamlCut& cut,
+                          std::size_t end, Piece& out) noexcept;
+  bool clean() const { return !fatal_ && !top_merge_ && t_.diagnostics_.empty() && t_.root_ != kNoNode; }
+  bool join(const YamlCut& cut, Piece& piece);
+  bool rebuild_from_pending(NodeId map);
   void fail(Position at, std::string message);
   [[noreturn]] void abort(Position at, std::string message);
   Diagnostic make(Position at, std::string message) const;
@@ -142,7 +191,12 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   std::string alias_name_at(std::size_t offset) const;
   void translate(const YAML::ParserException& e);
 
-  YamlTree& t_;
+  std::string_view scalar(NodeId id) const {
+    return YamlTree::scalar_text(t_.nodes_[id], src_.text_, src_.source_size_, t_.extra_);
+  }
+
+  YamlTree& t_;          ///< what is built
+  const YamlTree& src_;  ///< whose text and line index are read: t_, or the whole file's tree
   const YamlLimits& limits_;
   std::vector<Frame> stack_;
   std::vector<NodeId> pending_;
@@ -151,6 +205,8 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   std::size_t alias_nodes_ = 0;
   int documents_ = 0;
   bool fatal_ = false;
+  bool top_merge_ = false;  ///< a merge key in the root map or one of its values
+  Window window_;
   // Column cursor: marks mostly move forward along a line, so columns are
   // counted from the previous mark, not from the line start (a one-line
   // flow collection of a million items stays linear).
@@ -167,7 +223,26 @@ class YamlTreeBuilder final : public YAML::EventHandler {
 
 void YamlTreeBuilder::build(std::string_view input, std::string* owned) {
   if (!check_raw(input, owned)) return;
-  parse(std::string_view(t_.text_));
+  switch (parse_in_pieces()) {
+    case Split::Joined: break;
+    case Split::NotTried: parse(std::string_view(t_.text_)); break;
+    case Split::Failed: {
+      // Start again from nothing, with a builder of its own.
+      t_.nodes_.clear();
+      t_.children_.clear();
+      t_.extra_.clear();
+      t_.diagnostics_.clear();
+      t_.root_ = kNoNode;
+      YamlTreeBuilder whole(t_, limits_);
+      whole.parse(std::string_view(t_.text_));
+      whole.finish();
+      return;
+    }
+  }
+  finish();
+}
+
+void YamlTreeBuilder::finish() {
   if (fatal_) {
     t_.root_ = kNoNode;
     t_.nodes_ = {};
@@ -227,14 +302,15 @@ void YamlTreeBuilder::index_lines() { t_.index_lines(); }
 
 // yaml-cpp reads text_ in place: it does not change while parsing (scalars
 // that are not slices of it go to extra_).
-void YamlTreeBuilder::parse(std::string_view input) {
+void YamlTreeBuilder::parse(std::string_view head, std::string_view tail) {
   // Generous reservations cost no memory until touched (large blocks are
   // mmapped), and spare the copies that growth would make of a big tree.
-  const std::size_t n = t_.source_size_;
+  // The tree of the whole file takes the pieces after its first: room for all.
+  const std::size_t n = &t_ == &src_ ? src_.source_size_ : head.size() + tail.size();
   t_.nodes_.reserve(n / 5 + 16);
   t_.children_.reserve(n / 5 + 16);
   try {
-    MemoryBuf buffer(input);
+    MemoryBuf buffer(head, tail);
     std::istream in(&buffer);
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(*this)) {
@@ -242,12 +318,12 @@ void YamlTreeBuilder::parse(std::string_view input) {
   } catch (const AbortParse&) {
     // The diagnostic is recorded.
   } catch (const YAML::DeepRecursion& e) {
-    fail(position(e.mark), "nesting too deep for the YAML parser (over " +
+    fail(position(source_mark(e.mark)), "nesting too deep for the YAML parser (over " +
                                std::to_string(limits_.max_depth) + " levels is refused)");
   } catch (const YAML::ParserException& e) {
     translate(e);
   } catch (const YAML::Exception& e) {
-    fail(position(e.mark), "invalid YAML: " + e.msg);
+    fail(position(source_mark(e.mark)), "invalid YAML: " + e.msg);
   } catch (const std::bad_alloc&) {
     fail(last_, "out of memory while parsing YAML");
   } catch (const std::exception& e) {
@@ -255,10 +331,161 @@ void YamlTreeBuilder::parse(std::string_view input) {
   }
 }
 
+// ---- parsing in pieces ------------------------------------------------------
+
+YAML::Mark YamlTreeBuilder::source_mark(YAML::Mark mark) const {
+  if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) < window_.prefix_len) return mark;
+  mark.pos = static_cast<int>(static_cast<std::size_t>(mark.pos) - window_.prefix_len + window_.base);
+  if (mark.line >= 0) {
+    mark.line = static_cast<int>(static_cast<std::size_t>(mark.line) - window_.prefix_lines +
+                                 window_.base_line);
+  }
+  return mark;
+}
+
+// The first piece is parsed here, the others each on a thread of its own;
+// then they are joined in order. Any piece that is not clean, or a join that
+// finds the pieces disagree, fails the whole: the caller parses sequentially.
+YamlTreeBuilder::Split YamlTreeBuilder::parse_in_pieces() {
+  const std::size_t size = t_.source_size_;
+  if (size < limits_.parallel_min_bytes || size < 2) return Split::NotTried;
+  const unsigned pieces = limits_.max_pieces != 0
+                              ? limits_.max_pieces
+                              : std::min(8u, std::thread::hardware_concurrency());
+  const std::string_view src(t_.text_.data(), size);
+  const std::vector<YamlCut> cuts = find_yaml_cuts(src, t_.line_starts_, pieces);
+  if (cuts.empty()) return Split::NotTried;
+
+  std::vector<Piece> rest(cuts.size());
+  std::vector<std::thread> threads;
+  threads.reserve(cuts.size());
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const std::size_t end = i + 1 < cuts.size() ? cuts[i + 1].line_end : size;
+    try {
+      threads.emplace_back(parse_piece, std::cref(t_), std::cref(limits_), std::cref(cuts[i]),
+                           end, std::ref(rest[i]));
+    } catch (const std::system_error&) {
+      parse_piece(t_, limits_, cuts[i], end, rest[i]);  // no thread to be had: here, then
+    }
+  }
+  parse(src.substr(0, cuts[0].line_end));
+  for (auto& thread : threads) thread.join();
+
+  bool ok = clean();
+  std::size_t aliases = alias_nodes_;
+  for (const Piece& piece : rest) {
+    ok = ok && piece.clean;
+    aliases += piece.alias_nodes;
+  }
+  ok = ok && aliases <= limits_.max_alias_nodes;
+  for (std::size_t i = 0; ok && i < cuts.size(); ++i) ok = join(cuts[i], rest[i]);
+  if (!ok) return Split::Failed;
+  t_.pieces_ = static_cast<unsigned>(cuts.size() + 1);
+  return Split::Joined;
+}
+
+void YamlTreeBuilder::parse_piece(const YamlTree& whole, const YamlLimits& limits,
+                                  const YamlCut& cut, std::size_t end, Piece& out) noexcept {
+  try {
+    YamlTreeBuilder builder(out.tree, whole, limits);
+    builder.window_ = Window{cut.prefix_end, cut.key_line + 1, cut.offset, cut.line};
+    const std::string_view src(whole.text_.data(), whole.source_size_);
+    builder.parse(src.substr(0, cut.prefix_end), src.substr(cut.offset, end - cut.offset));
+    out.clean = builder.clean();
+    out.alias_nodes = builder.alias_nodes_;
+  } catch (...) {
+    out.clean = false;
+  }
+}
+
+// Appends `piece` to the tree. The tree's root ends with the map being cut
+// (its key on the cut's key line), and that map with the key on the cut's
+// line, read as far as that line goes; the piece's root holds the prefix's
+// pairs (the tree has them already), the map from the cut's key on, then the
+// pairs after it. Both read the cut's line as the same key of the same map,
+// or they are not joined. Both maps are rebuilt from the tree's pairs (less
+// the one cut short) and the piece's, with duplicates checked across the cut.
+bool YamlTreeBuilder::join(const YamlCut& cut, Piece& piece) {
+  YamlTree& p = piece.tree;
+  const auto key_line = static_cast<std::uint32_t>(cut.key_line + 1);
+  auto at_place = [](const YamlTree& t, NodeId id, std::size_t line, std::size_t column) {
+    return t.nodes_[id].line == line + 1 && t.nodes_[id].column == column + 1;
+  };
+  auto is_map = [](const YamlTree& t, NodeId id) {
+    return id != kNoNode && t.nodes_[id].kind == YamlNode::Kind::Map && t.nodes_[id].size > 0;
+  };
+  const NodeId root = t_.root_;
+  if (!is_map(t_, root) || !is_map(p, p.root_)) return false;
+  const std::uint32_t last = t_.nodes_[root].size - 1;
+  const NodeId map = t_.value(root, last);
+  if (!at_place(t_, t_.key(root, last), cut.key_line, 0) || !is_map(t_, map) ||
+      !at_place(t_, t_.key(map, t_.nodes_[map].size - 1), cut.line, cut.indent)) {
+    return false;
+  }
+  std::uint32_t at = 0;  // the cut key's pair in the piece's root
+  const std::uint32_t piece_pairs = p.nodes_[p.root_].size;
+  while (at < piece_pairs && p.nodes_[p.key(p.root_, at)].line < key_line) ++at;
+  if (at == piece_pairs || !at_place(p, p.key(p.root_, at), cut.key_line, 0) ||
+      !is_map(p, p.value(p.root_, at)) ||
+      !at_place(p, p.key(p.value(p.root_, at), 0), cut.line, cut.indent)) {
+    return false;
+  }
+  if (t_.nodes_.size() + p.nodes_.size() >= std::numeric_limits<NodeId>::max() - 1 ||
+      t_.source_size_ + t_.extra_.size() + p.extra_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    return false;
+  }
+
+  // The piece's nodes, children and extra text, shifted to follow ours.
+  const auto node_shift = static_cast<NodeId>(t_.nodes_.size());
+  const auto child_shift = static_cast<std::uint32_t>(t_.children_.size());
+  const auto extra_shift = static_cast<std::uint32_t>(t_.extra_.size());
+  for (YamlNode n : p.nodes_) {
+    if (n.kind == YamlNode::Kind::Sequence || n.kind == YamlNode::Kind::Map) {
+      n.first += child_shift;
+    } else if (n.kind == YamlNode::Kind::Scalar && n.first >= t_.source_size_) {
+      n.first += extra_shift;
+    }
+    t_.nodes_.push_back(n);
+  }
+  for (NodeId child : p.children_) t_.children_.push_back(child + node_shift);
+  t_.extra_ += p.extra_;
+  const NodeId piece_root = p.root_ + node_shift;
+  const NodeId piece_map = p.value(p.root_, at) + node_shift;
+  piece = Piece{};  // its memory is ours now
+
+  // Pairs [from, size - drop) of a map, to pending_.
+  auto pend_pairs = [this](NodeId of, std::uint32_t from, std::uint32_t drop) {
+    const YamlNode& n = t_.nodes_[of];
+    pending_.insert(pending_.end(), t_.children_.begin() + n.first + 2 * from,
+                    t_.children_.begin() + n.first + 2 * (n.size - drop));
+  };
+  pending_.clear();
+  pend_pairs(map, 0, 1);
+  pend_pairs(piece_map, 0, 0);
+  if (!rebuild_from_pending(map)) return false;
+  pend_pairs(root, 0, 0);
+  pend_pairs(piece_root, at + 1, 0);
+  return rebuild_from_pending(root);
+}
+
+// Gives `map` the pairs waiting in pending_, unless two of their keys clash.
+bool YamlTreeBuilder::rebuild_from_pending(NodeId map) {
+  const auto pairs = static_cast<std::uint32_t>(pending_.size() / 2);
+  mark_duplicates(0, pairs);
+  if (!duplicates_.empty()) return false;
+  YamlNode& n = t_.nodes_[map];
+  n.first = static_cast<std::uint32_t>(t_.children_.size());
+  n.size = pairs;
+  t_.children_.insert(t_.children_.end(), pending_.begin(), pending_.end());
+  pending_.clear();
+  return true;
+}
+
 void YamlTreeBuilder::translate(const YAML::ParserException& e) {
-  const Position at = position(e.mark);
-  if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && e.mark.pos >= 0) {
-    const std::string name = alias_name_at(static_cast<std::size_t>(e.mark.pos));
+  const YAML::Mark mark = source_mark(e.mark);
+  const Position at = position(mark);
+  if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && mark.pos >= 0) {
+    const std::string name = alias_name_at(static_cast<std::size_t>(mark.pos));
     if (!name.empty()) {
       fail(at, "unknown alias '*" + name + "' (no anchor '&" + name + "' before it)");
       return;
@@ -270,8 +497,8 @@ void YamlTreeBuilder::translate(const YAML::ParserException& e) {
   if (seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
     const char bracket = seq ? '[' : '{';
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-      if (it->offset < 0 || static_cast<std::size_t>(it->offset) >= t_.source_size_ ||
-          t_.text_[static_cast<std::size_t>(it->offset)] != bracket) {
+      if (it->offset < 0 || static_cast<std::size_t>(it->offset) >= src_.source_size_ ||
+          src_.text_[static_cast<std::size_t>(it->offset)] != bracket) {
         continue;
       }
       fail(position_of_offset(static_cast<std::size_t>(it->offset)), "YAML syntax error: " + e.msg);
@@ -283,7 +510,7 @@ void YamlTreeBuilder::translate(const YAML::ParserException& e) {
 }
 
 std::string YamlTreeBuilder::alias_name_at(std::size_t offset) const {
-  const std::string_view src(t_.text_.data(), t_.source_size_);
+  const std::string_view src(src_.text_.data(), src_.source_size_);
   if (offset >= src.size() || src[offset] != '*') return {};
   std::size_t end = offset + 1;
   while (end < src.size() && std::string_view(" \t\r\n,[]{}").find(src[end]) == std::string_view::npos) {
@@ -296,11 +523,11 @@ std::string YamlTreeBuilder::alias_name_at(std::size_t offset) const {
 
 Diagnostic YamlTreeBuilder::make(Position at, std::string message) const {
   Diagnostic d;
-  d.file = t_.file_;
+  d.file = src_.file_;
   d.line = static_cast<int>(at.line);
   d.column = static_cast<int>(at.column);
   d.message = std::move(message);
-  if (at.line > 0) d.source_line = std::string(t_.source_line(at.line));
+  if (at.line > 0) d.source_line = std::string(src_.source_line(at.line));
   return d;
 }
 
@@ -317,7 +544,7 @@ void YamlTreeBuilder::abort(Position at, std::string message) {
 // yaml-cpp counts lines as line_starts_ does (at '\n' only), so its 0-based
 // line is tried first; the binary search is the fallback.
 Position YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t line_hint) {
-  const auto& starts = t_.line_starts_;
+  const auto& starts = src_.line_starts_;
   std::uint32_t line = 0;
   const auto hint = static_cast<std::size_t>(line_hint);
   if (line_hint >= 0 && hint < starts.size() && starts[hint] <= offset &&
@@ -327,7 +554,7 @@ Position YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t li
     const auto it = std::upper_bound(starts.begin(), starts.end(), offset);
     line = static_cast<std::uint32_t>(it - starts.begin() - 1);
   }
-  const std::string_view src(t_.text_.data(), t_.source_size_);
+  const std::string_view src(src_.text_.data(), src_.source_size_);
   std::size_t from = starts[line];
   std::uint32_t column = 1;
   if (line == cursor_line_ && offset >= cursor_offset_ && cursor_offset_ >= from) {
@@ -342,7 +569,7 @@ Position YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t li
 }
 
 Position YamlTreeBuilder::position(const YAML::Mark& mark) {
-  if (mark.pos >= 0 && static_cast<std::size_t>(mark.pos) <= t_.source_size_) {
+  if (mark.pos >= 0 && static_cast<std::size_t>(mark.pos) <= src_.source_size_) {
     last_ = position_of_offset(static_cast<std::size_t>(mark.pos), mark.line);
   } else if (mark.line >= 0 && mark.column >= 0) {
     last_ = Position{static_cast<std::uint32_t>(mark.line) + 1,
@@ -353,8 +580,9 @@ Position YamlTreeBuilder::position(const YAML::Mark& mark) {
 
 // ---- nodes ------------------------------------------------------------------
 
-void YamlTreeBuilder::OnDocumentStart(const YAML::Mark& mark) {
+void YamlTreeBuilder::OnDocumentStart(const YAML::Mark& raw) {
   if (++documents_ == 1) return;
+  const YAML::Mark mark = source_mark(raw);
   // The first document stays usable; everything after it is ignored.
   t_.diagnostics_.push_back(
       make(position(mark), "expected a single YAML document, found a second one here"));
@@ -397,12 +625,13 @@ void YamlTreeBuilder::attach(NodeId id, std::uint32_t height) {
   pending_.push_back(id);
 }
 
-void YamlTreeBuilder::OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) {
-  attach(add_node(YamlNode::Kind::Null, mark, anchor), 0);
+void YamlTreeBuilder::OnNull(const YAML::Mark& raw, YAML::anchor_t anchor) {
+  attach(add_node(YamlNode::Kind::Null, source_mark(raw), anchor), 0);
 }
 
-void YamlTreeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
+void YamlTreeBuilder::OnScalar(const YAML::Mark& raw, const std::string& tag,
                                YAML::anchor_t anchor, const std::string& value) {
+  const YAML::Mark mark = source_mark(raw);
   YamlNode::Kind kind = YamlNode::Kind::Scalar;
   const bool plain = tag.size() == 1 && tag[0] == '?';
   bool quoted = !plain;
@@ -414,12 +643,13 @@ void YamlTreeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
     // Most scalars are a verbatim slice of the input (just after the quote
     // when quoted): point at it instead of copying.
     auto at = static_cast<std::size_t>(mark.pos);
-    if (mark.pos >= 0 && at < t_.source_size_ && (t_.text_[at] == '"' || t_.text_[at] == '\'')) ++at;
-    if (mark.pos >= 0 && at + value.size() <= t_.source_size_ &&
-        t_.text_.compare(at, value.size(), value) == 0) {
+    const std::string& text = src_.text_;
+    if (mark.pos >= 0 && at < src_.source_size_ && (text[at] == '"' || text[at] == '\'')) ++at;
+    if (mark.pos >= 0 && at + value.size() <= src_.source_size_ &&
+        text.compare(at, value.size(), value) == 0) {
       n.first = static_cast<std::uint32_t>(at);
     } else {
-      const std::size_t first = t_.source_size_ + t_.extra_.size();
+      const std::size_t first = src_.source_size_ + t_.extra_.size();
       if (first + value.size() >= std::numeric_limits<std::uint32_t>::max()) {
         abort(position(mark), "YAML scalars too large");
       }
@@ -451,14 +681,14 @@ bool YamlTreeBuilder::apply_tag(const std::string& tag, YamlNode::Kind& kind, bo
   return true;
 }
 
-void YamlTreeBuilder::OnSequenceStart(const YAML::Mark& mark, const std::string& tag,
+void YamlTreeBuilder::OnSequenceStart(const YAML::Mark& raw, const std::string& tag,
                                       YAML::anchor_t anchor, YAML::EmitterStyle::value) {
-  open_collection(YamlNode::Kind::Sequence, mark, tag, anchor);
+  open_collection(YamlNode::Kind::Sequence, source_mark(raw), tag, anchor);
 }
 
-void YamlTreeBuilder::OnMapStart(const YAML::Mark& mark, const std::string& tag,
+void YamlTreeBuilder::OnMapStart(const YAML::Mark& raw, const std::string& tag,
                                  YAML::anchor_t anchor, YAML::EmitterStyle::value) {
-  open_collection(YamlNode::Kind::Map, mark, tag, anchor);
+  open_collection(YamlNode::Kind::Map, source_mark(raw), tag, anchor);
 }
 
 void YamlTreeBuilder::open_collection(YamlNode::Kind kind, const YAML::Mark& mark,
@@ -505,7 +735,8 @@ void YamlTreeBuilder::close_collection() {
 
 // ---- aliases ----------------------------------------------------------------
 
-void YamlTreeBuilder::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) {
+void YamlTreeBuilder::OnAlias(const YAML::Mark& raw, YAML::anchor_t anchor) {
+  const YAML::Mark mark = source_mark(raw);
   const Position at = position(mark);
   if (anchor >= anchors_.size() || anchors_[anchor].root == kNoNode) {
     const std::string name = mark.pos >= 0 ? alias_name_at(static_cast<std::size_t>(mark.pos)) : "";
@@ -556,7 +787,7 @@ void YamlTreeBuilder::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) {
 YamlTreeBuilder::KeyId YamlTreeBuilder::key_id(NodeId key) const {
   const YamlNode& n = t_.nodes_[key];
   if (n.kind == YamlNode::Kind::Scalar) {
-    return KeyId{true, static_cast<std::uint8_t>(is_merge_key(key) ? 2 : 0), t_.scalar(key)};
+    return KeyId{true, static_cast<std::uint8_t>(is_merge_key(key) ? 2 : 0), scalar(key)};
   }
   if (n.kind == YamlNode::Kind::Null) return KeyId{true, 1, {}};
   return KeyId{};
@@ -564,7 +795,7 @@ YamlTreeBuilder::KeyId YamlTreeBuilder::key_id(NodeId key) const {
 
 bool YamlTreeBuilder::is_merge_key(NodeId key) const {
   const YamlNode& n = t_.nodes_[key];
-  return n.kind == YamlNode::Kind::Scalar && !n.quoted && t_.scalar(key) == "<<";
+  return n.kind == YamlNode::Kind::Scalar && !n.quoted && scalar(key) == "<<";
 }
 
 void YamlTreeBuilder::finish_map(const Frame& frame) {
@@ -577,6 +808,7 @@ void YamlTreeBuilder::finish_map(const Frame& frame) {
   }
   YamlNode& n = t_.nodes_[frame.node];
   n.first = static_cast<std::uint32_t>(t_.children_.size());
+  if (merges && stack_.size() <= 1) top_merge_ = true;  // pieces could not be joined
   if (merges) {
     emit_merged(start, pairs);
   } else {
@@ -643,9 +875,9 @@ void YamlTreeBuilder::mark_duplicates(std::uint32_t start, std::uint32_t pairs) 
 void YamlTreeBuilder::report_duplicate(NodeId later, NodeId first) {
   const YamlNode& k = t_.nodes_[later];
   const YamlNode& f = t_.nodes_[first];
-  const std::string shown = k.kind == YamlNode::Kind::Null ? "~" : display_key(t_.scalar(later));
+  const std::string shown = k.kind == YamlNode::Kind::Null ? "~" : display_key(scalar(later));
   Diagnostic d = make(Position{k.line, k.column}, "duplicate key '" + shown + "'");
-  d.notes.push_back(Diagnostic::Note{t_.file_, static_cast<int>(f.line), static_cast<int>(f.column),
+  d.notes.push_back(Diagnostic::Note{src_.file_, static_cast<int>(f.line), static_cast<int>(f.column),
                                      "'" + shown + "' first defined here"});
   t_.diagnostics_.push_back(std::move(d));
 }
@@ -658,7 +890,7 @@ void YamlTreeBuilder::emit_merged(std::uint32_t start, std::uint32_t pairs) {
   for (std::uint32_t i = 0; i < pairs; ++i) {
     const NodeId k = pending_[start + 2 * i];
     if (!dropped_[i] && !is_merge_key(k) && t_.nodes_[k].kind == YamlNode::Kind::Scalar) {
-      seen.insert(t_.scalar(k));
+      seen.insert(scalar(k));
     }
   }
   for (std::uint32_t i = 0; i < pairs; ++i) {
@@ -698,7 +930,7 @@ void YamlTreeBuilder::merge_from(NodeId source, std::unordered_set<std::string_v
   for (std::uint32_t j = 0; j < pairs; ++j) {
     const NodeId k = t_.children_[first + 2 * j];
     const NodeId v = t_.children_[first + 2 * j + 1];
-    if (t_.nodes_[k].kind == YamlNode::Kind::Scalar && !seen.insert(t_.scalar(k)).second) continue;
+    if (t_.nodes_[k].kind == YamlNode::Kind::Scalar && !seen.insert(scalar(k)).second) continue;
     t_.children_.push_back(k);
     t_.children_.push_back(v);
   }
@@ -737,10 +969,14 @@ YamlTree YamlTree::parse_impl(std::string_view text, std::string* owned, std::st
 }
 
 std::string_view YamlTree::scalar(NodeId id) const {
-  const YamlNode& n = nodes_[id];
+  return scalar_text(nodes_[id], text_, source_size_, extra_);
+}
+
+std::string_view YamlTree::scalar_text(const YamlNode& n, std::string_view text,
+                                       std::size_t source_size, std::string_view extra) {
   if (n.kind != YamlNode::Kind::Scalar) return {};
-  if (n.first < source_size_) return std::string_view(text_).substr(n.first, n.size);
-  return std::string_view(extra_).substr(n.first - source_size_, n.size);
+  if (n.first < source_size) return text.substr(n.first, n.size);
+  return extra.substr(n.first - source_size, n.size);
 }
 
 NodeId YamlTree::item(NodeId seq, std::uint32_t i) const {

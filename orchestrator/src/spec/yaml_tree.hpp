@@ -7,7 +7,10 @@
 ///
 /// Nodes live in one vector owned by the tree and refer to each other by
 /// index, which keeps 100,000-task files small and traversal iterative.
-/// Built and read on one thread; immutable once parsed.
+/// Immutable once parsed. A large file is parsed in pieces on several threads
+/// and the pieces joined (yaml_cuts.hpp); any disagreement, and any
+/// diagnostic, sends it through one sequential parse instead, so the tree and
+/// the messages are always those of the sequential parse.
 ///
 /// Choices pinned by tests (tests/unit/spec/yaml_tree_test.cpp):
 /// - Fatal problems (file too large, NUL byte, invalid UTF-8, syntax error,
@@ -57,6 +60,10 @@ struct YamlLimits {
   std::size_t max_bytes = 16u << 20;     ///< larger input is refused before parsing
   std::uint32_t max_depth = 64;          ///< nesting of collections
   std::size_t max_alias_nodes = 1u << 20;  ///< nodes an alias expansion may add, in total
+  /// Input at least this large is parsed in pieces on several threads, where
+  /// it has safe places to cut (yaml_cuts.hpp); the result is the same tree.
+  std::size_t parallel_min_bytes = 1u << 20;
+  unsigned max_pieces = 0;  ///< 0: one per hardware thread, at most 8
 };
 
 class YamlTree {
@@ -80,6 +87,8 @@ class YamlTree {
   /// `node(map).size` when there is none; use key()/value() with it.
   std::uint32_t find_index(NodeId map, std::string_view key) const;
   bool ok() const { return root_ != kNoNode; }
+  /// How many pieces the text was parsed in: 1 unless it was cut (YamlLimits).
+  unsigned pieces() const { return pieces_; }
   std::size_t node_count() const { return nodes_.size(); }
   /// Bytes the tree uses (source copy, nodes, children, extra scalar text,
   /// line index), for benchmarks; reserved but untouched capacity excluded.
@@ -100,6 +109,8 @@ class YamlTree {
   std::string file_;
   static YamlTree parse_impl(std::string_view text, std::string* owned, std::string file,
                              const YamlLimits& limits);
+  static std::string_view scalar_text(const YamlNode& n, std::string_view text,
+                                      std::size_t source_size, std::string_view extra);
   /// The input (BOM removed); a scalar's offset below source_size_ points
   /// into it. Most scalars are a verbatim slice of it: no copy per scalar.
   std::string text_;
@@ -116,6 +127,7 @@ class YamlTree {
   mutable std::vector<std::uint32_t> line_starts_;
   void index_lines() const;
   NodeId root_ = kNoNode;
+  unsigned pieces_ = 1;
   std::vector<Diagnostic> diagnostics_;
 };
 
