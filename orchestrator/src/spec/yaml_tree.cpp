@@ -1,12 +1,12 @@
 // YamlTree: yaml-cpp events -> an index-based tree with positions (see
-// yaml_tree.hpp). The builder is an event handler with an explicit stack of
-// open collections, so no step recurses over the document, whatever its shape.
+// yaml_tree.hpp). The builder (yaml_tree_builder.hpp) is an event handler with
+// an explicit stack of open collections, so no step recurses over the
+// document, whatever its shape; a large file is parsed in pieces
+// (yaml_pieces.cpp).
 #include "spec/yaml_tree.hpp"
 
 #include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
@@ -14,14 +14,12 @@
 #include <limits>
 #include <new>
 #include <streambuf>
-#include <system_error>
-#include <thread>
 #include <unordered_set>
 #include <utility>
 
 #include "spec/name_index.hpp"
-#include "spec/yaml_cuts.hpp"
 #include "spec/utf8.hpp"
+#include "spec/yaml_tree_builder.hpp"
 
 namespace sluice::detail {
 
@@ -61,11 +59,6 @@ class MemoryBuf final : public std::streambuf {
   std::string_view tail_;
 };
 
-struct Position {
-  std::uint32_t line = 1;
-  std::uint32_t column = 1;
-};
-
 /// `tag:yaml.org,2002:str` -> `!!str`, for messages.
 std::string display_tag(const std::string& tag) {
   if (tag.rfind(kCoreTagPrefix, 0) == 0) return "!!" + tag.substr(kCoreTagPrefix.size());
@@ -83,141 +76,6 @@ std::string display_key(std::string_view text) {
 
 }  // namespace
 
-/// Receives yaml-cpp's events and appends to a YamlTree. One per parse.
-class YamlTreeBuilder final : public YAML::EventHandler {
- public:
-  YamlTreeBuilder(YamlTree& tree, const YamlLimits& limits) : t_(tree), src_(tree), limits_(limits) {}
-  /// Builds `out` from the text and line index of `source` (a piece).
-  YamlTreeBuilder(YamlTree& out, const YamlTree& source, const YamlLimits& limits)
-      : t_(out), src_(source), limits_(limits) {}
-
-  /// Checks the raw bytes, then parses them. Never throws. `owned`, when
-  /// not null, holds the same bytes as `input` and is taken instead of
-  /// copied (a 100,000-task file is 7 MB).
-  void build(std::string_view input, std::string* owned = nullptr);
-
-  // yaml-cpp's marks count from the start of what it reads; each handler
-  // first turns them into the file's own (source_mark).
-  void OnDocumentStart(const YAML::Mark& mark) override;
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override;
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override;
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override;
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value style) override;
-  void OnSequenceEnd() override { close_collection(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value style) override;
-  void OnMapEnd() override { close_collection(); }
-  void OnAnchor(const YAML::Mark& mark, const std::string& name) override;
-
- private:
-  /// What a piece after a cut reads: the file's first `prefix_len` bytes
-  /// (`prefix_lines` lines), then the file from `base` (line `base_line`) on.
-  /// All zero for a parse that reads the file from its start.
-  struct Window {
-    std::size_t prefix_len = 0;
-    std::size_t prefix_lines = 0;
-    std::size_t base = 0;
-    std::size_t base_line = 0;
-  };
-  /// A piece parsed on its own thread, into its own tree.
-  struct Piece {
-    YamlTree tree;
-    std::size_t alias_nodes = 0;
-    bool clean = false;  ///< parsed, no diagnostic, nothing that stops the join
-  };
-  enum class Split { NotTried, Joined, Failed };
-
-  /// An open collection. Its children wait in pending_ from `pending_start`
-  /// until it closes, then move to children_ in one block.
-  struct Frame {
-    NodeId node;
-    std::uint32_t pending_start;
-    std::uint32_t height;  ///< 1 + the greatest height among its children so far
-    YAML::anchor_t anchor;
-    std::int64_t offset;  ///< byte offset of its start mark, -1 when unknown
-  };
-  /// A node with an anchor. A subtree occupies the contiguous id range
-  /// [root, end) because nodes are allocated in document order, and
-  /// everything a node refers to was allocated while it was open.
-  struct Anchor {
-    NodeId root = kNoNode;
-    NodeId end = kNoNode;  ///< kNoNode while the anchored collection is open
-    std::uint32_t height = 0;
-    std::string name;
-  };
-  /// A key as duplicate detection sees it; only scalars and nulls compare.
-  /// A plain `<<` is a merge, not a key: it clashes with another merge only.
-  struct KeyId {
-    bool comparable = false;
-    std::uint8_t kind = 0;  ///< 0 scalar, 1 null, 2 merge
-    std::string_view text;
-    bool operator==(const KeyId& o) const { return kind == o.kind && text == o.text; }
-  };
-
-  bool check_raw(std::string_view input, std::string* owned);
-  void index_lines();
-  void parse(std::string_view head, std::string_view tail = {});
-  void finish();
-  YAML::Mark source_mark(YAML::Mark mark) const;
-  Split parse_in_pieces();
-  static void parse_piece(const YamlTree& whole, const YamlLimits& limits, const YamlCut& cut,
-                          std::size_t end, Piece& out) noexcept;
-  bool clean() const { return !fatal_ && !top_merge_ && t_.diagnostics_.empty() && t_.root_ != kNoNode; }
-  bool join(const YamlCut& cut, Piece& piece);
-  bool rebuild_from_pending(NodeId map);
-  void fail(Position at, std::string message);
-  [[noreturn]] void abort(Position at, std::string message);
-  Diagnostic make(Position at, std::string message) const;
-  Position position(const YAML::Mark& mark);
-  Position position_of_offset(std::size_t offset, std::int64_t line_hint = -1);
-
-  NodeId add_node(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor);
-  void attach(NodeId id, std::uint32_t height);
-  void register_anchor(YAML::anchor_t anchor, NodeId id, bool open);
-  void open_collection(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag,
-                       YAML::anchor_t anchor);
-  void close_collection();
-  void finish_map(const Frame& frame);
-  void mark_duplicates(std::uint32_t start, std::uint32_t pairs);
-  void report_duplicate(NodeId later, NodeId first);
-  void emit_merged(std::uint32_t start, std::uint32_t pairs);
-  void merge_from(NodeId source, std::unordered_set<std::string_view>& seen);
-  bool is_merge_key(NodeId key) const;
-  KeyId key_id(NodeId key) const;
-  bool apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted, Position at);
-  std::string alias_name_at(std::size_t offset) const;
-  void translate(const YAML::ParserException& e);
-
-  std::string_view scalar(NodeId id) const {
-    return YamlTree::scalar_text(t_.nodes_[id], src_.text_, src_.source_size_, t_.extra_);
-  }
-
-  YamlTree& t_;          ///< what is built
-  const YamlTree& src_;  ///< whose text and line index are read: t_, or the whole file's tree
-  const YamlLimits& limits_;
-  std::vector<Frame> stack_;
-  std::vector<NodeId> pending_;
-  std::vector<Anchor> anchors_;  ///< by yaml-cpp's anchor_t (1, 2, ... per document)
-  std::string anchor_name_;      ///< from OnAnchor, for the node event that follows
-  std::size_t alias_nodes_ = 0;
-  int documents_ = 0;
-  bool fatal_ = false;
-  bool top_merge_ = false;  ///< a merge key in the root map or one of its values
-  Window window_;
-  // Column cursor: marks mostly move forward along a line, so columns are
-  // counted from the previous mark, not from the line start (a one-line
-  // flow collection of a million items stays linear).
-  std::uint32_t cursor_line_ = 0;
-  std::size_t cursor_offset_ = 0;
-  std::uint32_t cursor_column_ = 1;
-  Position last_{};
-  std::vector<std::uint8_t> dropped_;   ///< per pair of the map being closed
-  std::vector<KeyId> keys_;             ///< per pair of the map being closed
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> duplicates_;  ///< (later, first)
-};
 
 // ---- raw input --------------------------------------------------------------
 
@@ -261,7 +119,7 @@ bool YamlTreeBuilder::check_raw(std::string_view input, std::string* owned) {
   constexpr std::size_t kHardMax = kMaxYamlBytes;
   const std::size_t max = std::min(limits_.max_bytes, kHardMax);
   if (input.size() > max) {
-    t_.diagnostics_.push_back(make(Position{0, 0}, "file is " + std::to_string(input.size()) +
+    t_.diagnostics_.push_back(make(TextPosition{0, 0}, "file is " + std::to_string(input.size()) +
                                                        " bytes, over the limit of " +
                                                        std::to_string(max) + " (--max-file-size)"));
     return false;
@@ -331,159 +189,9 @@ void YamlTreeBuilder::parse(std::string_view head, std::string_view tail) {
   }
 }
 
-// ---- parsing in pieces ------------------------------------------------------
-
-YAML::Mark YamlTreeBuilder::source_mark(YAML::Mark mark) const {
-  if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) < window_.prefix_len) return mark;
-  mark.pos = static_cast<int>(static_cast<std::size_t>(mark.pos) - window_.prefix_len + window_.base);
-  if (mark.line >= 0) {
-    mark.line = static_cast<int>(static_cast<std::size_t>(mark.line) - window_.prefix_lines +
-                                 window_.base_line);
-  }
-  return mark;
-}
-
-// The first piece is parsed here, the others each on a thread of its own;
-// then they are joined in order. Any piece that is not clean, or a join that
-// finds the pieces disagree, fails the whole: the caller parses sequentially.
-YamlTreeBuilder::Split YamlTreeBuilder::parse_in_pieces() {
-  const std::size_t size = t_.source_size_;
-  if (size < limits_.parallel_min_bytes || size < 2) return Split::NotTried;
-  const unsigned pieces = limits_.max_pieces != 0
-                              ? limits_.max_pieces
-                              : std::min(8u, std::thread::hardware_concurrency());
-  const std::string_view src(t_.text_.data(), size);
-  const std::vector<YamlCut> cuts = find_yaml_cuts(src, t_.line_starts_, pieces);
-  if (cuts.empty()) return Split::NotTried;
-
-  std::vector<Piece> rest(cuts.size());
-  std::vector<std::thread> threads;
-  threads.reserve(cuts.size());
-  for (std::size_t i = 0; i < cuts.size(); ++i) {
-    const std::size_t end = i + 1 < cuts.size() ? cuts[i + 1].line_end : size;
-    try {
-      threads.emplace_back(parse_piece, std::cref(t_), std::cref(limits_), std::cref(cuts[i]),
-                           end, std::ref(rest[i]));
-    } catch (const std::system_error&) {
-      parse_piece(t_, limits_, cuts[i], end, rest[i]);  // no thread to be had: here, then
-    }
-  }
-  parse(src.substr(0, cuts[0].line_end));
-  for (auto& thread : threads) thread.join();
-
-  bool ok = clean();
-  std::size_t aliases = alias_nodes_;
-  for (const Piece& piece : rest) {
-    ok = ok && piece.clean;
-    aliases += piece.alias_nodes;
-  }
-  ok = ok && aliases <= limits_.max_alias_nodes;
-  for (std::size_t i = 0; ok && i < cuts.size(); ++i) ok = join(cuts[i], rest[i]);
-  if (!ok) return Split::Failed;
-  t_.pieces_ = static_cast<unsigned>(cuts.size() + 1);
-  return Split::Joined;
-}
-
-void YamlTreeBuilder::parse_piece(const YamlTree& whole, const YamlLimits& limits,
-                                  const YamlCut& cut, std::size_t end, Piece& out) noexcept {
-  try {
-    YamlTreeBuilder builder(out.tree, whole, limits);
-    builder.window_ = Window{cut.prefix_end, cut.key_line + 1, cut.offset, cut.line};
-    const std::string_view src(whole.text_.data(), whole.source_size_);
-    builder.parse(src.substr(0, cut.prefix_end), src.substr(cut.offset, end - cut.offset));
-    out.clean = builder.clean();
-    out.alias_nodes = builder.alias_nodes_;
-  } catch (...) {
-    out.clean = false;
-  }
-}
-
-// Appends `piece` to the tree. The tree's root ends with the map being cut
-// (its key on the cut's key line), and that map with the key on the cut's
-// line, read as far as that line goes; the piece's root holds the prefix's
-// pairs (the tree has them already), the map from the cut's key on, then the
-// pairs after it. Both read the cut's line as the same key of the same map,
-// or they are not joined. Both maps are rebuilt from the tree's pairs (less
-// the one cut short) and the piece's, with duplicates checked across the cut.
-bool YamlTreeBuilder::join(const YamlCut& cut, Piece& piece) {
-  YamlTree& p = piece.tree;
-  const auto key_line = static_cast<std::uint32_t>(cut.key_line + 1);
-  auto at_place = [](const YamlTree& t, NodeId id, std::size_t line, std::size_t column) {
-    return t.nodes_[id].line == line + 1 && t.nodes_[id].column == column + 1;
-  };
-  auto is_map = [](const YamlTree& t, NodeId id) {
-    return id != kNoNode && t.nodes_[id].kind == YamlNode::Kind::Map && t.nodes_[id].size > 0;
-  };
-  const NodeId root = t_.root_;
-  if (!is_map(t_, root) || !is_map(p, p.root_)) return false;
-  const std::uint32_t last = t_.nodes_[root].size - 1;
-  const NodeId map = t_.value(root, last);
-  if (!at_place(t_, t_.key(root, last), cut.key_line, 0) || !is_map(t_, map) ||
-      !at_place(t_, t_.key(map, t_.nodes_[map].size - 1), cut.line, cut.indent)) {
-    return false;
-  }
-  std::uint32_t at = 0;  // the cut key's pair in the piece's root
-  const std::uint32_t piece_pairs = p.nodes_[p.root_].size;
-  while (at < piece_pairs && p.nodes_[p.key(p.root_, at)].line < key_line) ++at;
-  if (at == piece_pairs || !at_place(p, p.key(p.root_, at), cut.key_line, 0) ||
-      !is_map(p, p.value(p.root_, at)) ||
-      !at_place(p, p.key(p.value(p.root_, at), 0), cut.line, cut.indent)) {
-    return false;
-  }
-  if (t_.nodes_.size() + p.nodes_.size() >= std::numeric_limits<NodeId>::max() - 1 ||
-      t_.source_size_ + t_.extra_.size() + p.extra_.size() >= std::numeric_limits<std::uint32_t>::max()) {
-    return false;
-  }
-
-  // The piece's nodes, children and extra text, shifted to follow ours.
-  const auto node_shift = static_cast<NodeId>(t_.nodes_.size());
-  const auto child_shift = static_cast<std::uint32_t>(t_.children_.size());
-  const auto extra_shift = static_cast<std::uint32_t>(t_.extra_.size());
-  for (YamlNode n : p.nodes_) {
-    if (n.kind == YamlNode::Kind::Sequence || n.kind == YamlNode::Kind::Map) {
-      n.first += child_shift;
-    } else if (n.kind == YamlNode::Kind::Scalar && n.first >= t_.source_size_) {
-      n.first += extra_shift;
-    }
-    t_.nodes_.push_back(n);
-  }
-  for (NodeId child : p.children_) t_.children_.push_back(child + node_shift);
-  t_.extra_ += p.extra_;
-  const NodeId piece_root = p.root_ + node_shift;
-  const NodeId piece_map = p.value(p.root_, at) + node_shift;
-  piece = Piece{};  // its memory is ours now
-
-  // Pairs [from, size - drop) of a map, to pending_.
-  auto pend_pairs = [this](NodeId of, std::uint32_t from, std::uint32_t drop) {
-    const YamlNode& n = t_.nodes_[of];
-    pending_.insert(pending_.end(), t_.children_.begin() + n.first + 2 * from,
-                    t_.children_.begin() + n.first + 2 * (n.size - drop));
-  };
-  pending_.clear();
-  pend_pairs(map, 0, 1);
-  pend_pairs(piece_map, 0, 0);
-  if (!rebuild_from_pending(map)) return false;
-  pend_pairs(root, 0, 0);
-  pend_pairs(piece_root, at + 1, 0);
-  return rebuild_from_pending(root);
-}
-
-// Gives `map` the pairs waiting in pending_, unless two of their keys clash.
-bool YamlTreeBuilder::rebuild_from_pending(NodeId map) {
-  const auto pairs = static_cast<std::uint32_t>(pending_.size() / 2);
-  mark_duplicates(0, pairs);
-  if (!duplicates_.empty()) return false;
-  YamlNode& n = t_.nodes_[map];
-  n.first = static_cast<std::uint32_t>(t_.children_.size());
-  n.size = pairs;
-  t_.children_.insert(t_.children_.end(), pending_.begin(), pending_.end());
-  pending_.clear();
-  return true;
-}
-
 void YamlTreeBuilder::translate(const YAML::ParserException& e) {
   const YAML::Mark mark = source_mark(e.mark);
-  const Position at = position(mark);
+  const TextPosition at = position(mark);
   if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && mark.pos >= 0) {
     const std::string name = alias_name_at(static_cast<std::size_t>(mark.pos));
     if (!name.empty()) {
@@ -521,7 +229,7 @@ std::string YamlTreeBuilder::alias_name_at(std::size_t offset) const {
 
 // ---- diagnostics and positions ----------------------------------------------
 
-Diagnostic YamlTreeBuilder::make(Position at, std::string message) const {
+Diagnostic YamlTreeBuilder::make(TextPosition at, std::string message) const {
   Diagnostic d;
   d.file = src_.file_;
   d.line = static_cast<int>(at.line);
@@ -531,19 +239,19 @@ Diagnostic YamlTreeBuilder::make(Position at, std::string message) const {
   return d;
 }
 
-void YamlTreeBuilder::fail(Position at, std::string message) {
+void YamlTreeBuilder::fail(TextPosition at, std::string message) {
   fatal_ = true;
   t_.diagnostics_.push_back(make(at, std::move(message)));
 }
 
-void YamlTreeBuilder::abort(Position at, std::string message) {
+void YamlTreeBuilder::abort(TextPosition at, std::string message) {
   fail(at, std::move(message));
   throw AbortParse{};
 }
 
 // yaml-cpp counts lines as line_starts_ does (at '\n' only), so its 0-based
 // line is tried first; the binary search is the fallback.
-Position YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t line_hint) {
+TextPosition YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t line_hint) {
   const auto& starts = src_.line_starts_;
   std::uint32_t line = 0;
   const auto hint = static_cast<std::size_t>(line_hint);
@@ -565,14 +273,14 @@ Position YamlTreeBuilder::position_of_offset(std::size_t offset, std::int64_t li
   cursor_line_ = line;
   cursor_offset_ = offset;
   cursor_column_ = column;
-  return Position{line + 1, column};
+  return TextPosition{line + 1, column};
 }
 
-Position YamlTreeBuilder::position(const YAML::Mark& mark) {
+TextPosition YamlTreeBuilder::position(const YAML::Mark& mark) {
   if (mark.pos >= 0 && static_cast<std::size_t>(mark.pos) <= src_.source_size_) {
     last_ = position_of_offset(static_cast<std::size_t>(mark.pos), mark.line);
   } else if (mark.line >= 0 && mark.column >= 0) {
-    last_ = Position{static_cast<std::uint32_t>(mark.line) + 1,
+    last_ = TextPosition{static_cast<std::uint32_t>(mark.line) + 1,
                      static_cast<std::uint32_t>(mark.column) + 1};
   }
   return last_;
@@ -591,7 +299,7 @@ void YamlTreeBuilder::OnDocumentStart(const YAML::Mark& raw) {
 
 NodeId YamlTreeBuilder::add_node(YamlNode::Kind kind, const YAML::Mark& mark,
                                  YAML::anchor_t anchor) {
-  const Position at = position(mark);
+  const TextPosition at = position(mark);
   if (t_.nodes_.size() >= std::numeric_limits<NodeId>::max() - 1) abort(at, "too many YAML nodes");
   const auto id = static_cast<NodeId>(t_.nodes_.size());
   t_.nodes_.push_back(YamlNode{at.line, at.column, kind, false, 0, 0});
@@ -662,7 +370,7 @@ void YamlTreeBuilder::OnScalar(const YAML::Mark& raw, const std::string& tag,
 }
 
 bool YamlTreeBuilder::apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted,
-                                Position at) {
+                                TextPosition at) {
   const bool core = tag.rfind(kCoreTagPrefix, 0) == 0;
   const std::string_view name = core ? std::string_view(tag).substr(kCoreTagPrefix.size()) : "";
   const bool scalar = kind == YamlNode::Kind::Scalar;
@@ -693,7 +401,7 @@ void YamlTreeBuilder::OnMapStart(const YAML::Mark& raw, const std::string& tag,
 
 void YamlTreeBuilder::open_collection(YamlNode::Kind kind, const YAML::Mark& mark,
                                       const std::string& tag, YAML::anchor_t anchor) {
-  const Position at = position(mark);
+  const TextPosition at = position(mark);
   if (stack_.size() >= limits_.max_depth) {
     abort(at, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
   }
@@ -737,7 +445,7 @@ void YamlTreeBuilder::close_collection() {
 
 void YamlTreeBuilder::OnAlias(const YAML::Mark& raw, YAML::anchor_t anchor) {
   const YAML::Mark mark = source_mark(raw);
-  const Position at = position(mark);
+  const TextPosition at = position(mark);
   if (anchor >= anchors_.size() || anchors_[anchor].root == kNoNode) {
     const std::string name = mark.pos >= 0 ? alias_name_at(static_cast<std::size_t>(mark.pos)) : "";
     abort(at, "unknown alias '*" + name + "'");
@@ -876,7 +584,7 @@ void YamlTreeBuilder::report_duplicate(NodeId later, NodeId first) {
   const YamlNode& k = t_.nodes_[later];
   const YamlNode& f = t_.nodes_[first];
   const std::string shown = k.kind == YamlNode::Kind::Null ? "~" : display_key(scalar(later));
-  Diagnostic d = make(Position{k.line, k.column}, "duplicate key '" + shown + "'");
+  Diagnostic d = make(TextPosition{k.line, k.column}, "duplicate key '" + shown + "'");
   d.notes.push_back(Diagnostic::Note{src_.file_, static_cast<int>(f.line), static_cast<int>(f.column),
                                      "'" + shown + "' first defined here"});
   t_.diagnostics_.push_back(std::move(d));
@@ -912,12 +620,12 @@ void YamlTreeBuilder::emit_merged(std::uint32_t start, std::uint32_t pairs) {
           merge_from(item, seen);
         } else {
           const YamlNode& bad = t_.nodes_[item];
-          t_.diagnostics_.push_back(make(Position{bad.line, bad.column},
+          t_.diagnostics_.push_back(make(TextPosition{bad.line, bad.column},
                                          "merge key '<<' expects a map or a list of maps"));
         }
       }
     } else {
-      t_.diagnostics_.push_back(make(Position{value.line, value.column},
+      t_.diagnostics_.push_back(make(TextPosition{value.line, value.column},
                                      "merge key '<<' expects a map or a list of maps"));
     }
   }
