@@ -112,10 +112,12 @@ struct ConsoleSink::Row {
   std::string exit;
 };
 
-/// Text waiting behind a grouped replay, or a spool being replayed.
+/// Text waiting behind a grouped replay, or a spool being replayed. An open
+/// spool still takes what an interactive task holds back.
 struct ConsoleSink::Pending {
   std::string text;
   std::unique_ptr<Spool> spool;
+  bool open = false;
 };
 
 ConsoleSink::ConsoleSink(ByteOutput& out, ConsoleOptions options)
@@ -137,7 +139,9 @@ void ConsoleSink::on_event(const Event& event) {
   std::visit([this](const auto& e) { on(e); }, event);
 }
 
-bool ConsoleSink::backlogged() const { return out_.backlogged() || !pending_.empty(); }
+bool ConsoleSink::backlogged() const {
+  return out_.backlogged() || (!pending_.empty() && holders_.empty());
+}
 
 void ConsoleSink::resume() { pump(); }
 
@@ -170,6 +174,8 @@ void ConsoleSink::on(const TaskStarted& e) {
   last_ts_ = e.ts;
   state(e.task, e.name);  // the status line shows its name
   if (std::find(running_.begin(), running_.end(), e.task) == running_.end()) running_.push_back(e.task);
+  // From here the status line is not drawn; this frame clears it.
+  const bool takes_terminal = is_interactive(e.task) && hold(e.task);
   if (opt_.verbose) {
     std::string m = std::string(e.name) + " started";
     if (e.attempt > 1) m += " (attempt " + std::to_string(e.attempt) + ")";
@@ -178,6 +184,9 @@ void ConsoleSink::on(const TaskStarted& e) {
     begin_frame();
     end_frame();
   }
+  // A non-empty queue routes every later frame into defer() and keeps
+  // pump() off, as during a grouped replay.
+  if (takes_terminal) pending_.push_back(open_spool());
 }
 
 void ConsoleSink::on(const TaskOutput& e) {
@@ -227,6 +236,7 @@ void ConsoleSink::on(const TaskOutput& e) {
 
 void ConsoleSink::on(const TaskRetrying& e) {
   last_ts_ = e.ts;
+  release(e.task);  // the attempt is over: the terminal is ours until the next
   std::string m = std::string(e.name) + ": " + e.reason + ", retrying in " + format_duration(e.delay_ms) +
                   " (attempt " + std::to_string(e.attempt) + ")";
   message(m, kYellow);
@@ -237,6 +247,7 @@ void ConsoleSink::on(const TaskFinished& e) {
   ++done_;
   bool was_running = std::find(running_.begin(), running_.end(), e.task) != running_.end();
   std::erase(running_, e.task);
+  release(e.task);  // after the count: the status line it brings back is current
 
   Row row;
   row.id = e.task;
@@ -470,10 +481,44 @@ void ConsoleSink::print_tail(TaskState& t, TaskId id) {
   end_frame();
 }
 
+// ---- interactive tasks ---------------------------------------------------------
+
+bool ConsoleSink::is_interactive(TaskId id) const {
+  return id < opt_.interactive.size() && opt_.interactive[id];
+}
+
+bool ConsoleSink::hold(TaskId id) {
+  if (std::find(holders_.begin(), holders_.end(), id) != holders_.end()) return false;
+  holders_.push_back(id);
+  return holders_.size() == 1;
+}
+
+ConsoleSink::Pending ConsoleSink::open_spool() const {
+  return Pending{{}, std::make_unique<Spool>(opt_.grouped_memory_limit, opt_.spool_dir), true};
+}
+
+void ConsoleSink::release(TaskId id) {
+  auto it = std::find(holders_.begin(), holders_.end(), id);
+  if (it == holders_.end()) return;
+  holders_.erase(it);
+  if (!holders_.empty()) return;
+  for (auto& p : pending_) p.open = false;
+  pump();
+}
+
+void ConsoleSink::defer(std::string_view body) {
+  if (!holders_.empty()) {
+    if (!pending_.back().open) pending_.push_back(open_spool());
+    if (pending_.back().spool->append(body)) return;
+    // No spool (disk full): keep it in memory rather than lose it.
+  }
+  pending_.push_back(Pending{std::string(body), nullptr});
+}
+
 // ---- writing -------------------------------------------------------------------
 
 bool ConsoleSink::status_enabled() const {
-  return tty_ && opt_.status_line && run_started_ && !run_finished_ && !closed_;
+  return tty_ && opt_.status_line && run_started_ && !run_finished_ && !closed_ && holders_.empty();
 }
 
 void ConsoleSink::begin_frame() {
@@ -489,7 +534,7 @@ void ConsoleSink::end_frame() {
   std::string_view body = frame_.view().substr(body_start_);
   if (!body.empty()) at_line_start_ = body.back() == '\n';
   if (!pending_.empty()) {
-    if (!body.empty()) pending_.push_back(Pending{std::string(body), nullptr});
+    if (!body.empty()) defer(body);
     return;
   }
   if (status_enabled() && at_line_start_) {
@@ -515,6 +560,7 @@ void ConsoleSink::message(std::string_view text, const char* sgr) {
 }
 
 void ConsoleSink::pump() {
+  if (!holders_.empty()) return;  // an interactive task has the terminal
   while (!pending_.empty() && !out_.backlogged()) {
     Pending& p = pending_.front();
     frame_.clear();
@@ -535,6 +581,14 @@ void ConsoleSink::pump() {
     begin_frame();
     end_frame();
   }
+}
+
+void ConsoleSink::add_problem(std::string text) { problems_.push_back(std::move(text)); }
+
+void ConsoleSink::clear_status() {
+  if (closed_ || !status_shown_) return;
+  out_.write(kClearLine);
+  status_shown_ = false;
 }
 
 void ConsoleSink::tick(Clock::time_point now) {
@@ -650,6 +704,10 @@ void ConsoleSink::write_summary(const RunFinished& e) {
   add(e.skipped, "skipped");
   add(e.up_to_date, "up to date");
   if (counts.empty()) counts = ": no tasks";
+  for (const std::string& p : problems_) {
+    append_colored(text, std::string(kTag) + p, kRed, color_);
+    text += '\n';
+  }
   const char* sgr = e.status == RunStatus::Succeeded ? kGreen : e.status == RunStatus::Failed ? kRed : kYellow;
   append_colored(text, result + counts, sgr, color_);
   text += '\n';
@@ -664,6 +722,7 @@ void ConsoleSink::close() {
   if (opt_.mode == OutputMode::Grouped)
     for (auto& t : tasks_)
       if (t && t->spool) queue_replay(*t);
+  holders_.clear();
   closed_ = true;
   frame_.clear();
   if (status_shown_) {
