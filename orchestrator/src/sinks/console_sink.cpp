@@ -373,8 +373,9 @@ void ConsoleSink::append_lines(ByteBuffer& out, std::string_view prefix, std::st
     std::string_view line(p, static_cast<std::size_t>(stop - p));
     out.append(prefix);
     if (needs_neutralising(line)) {
-      had_escape = true;
+      const std::size_t from = out.size();
       append_neutralised(out, line);
+      had_escape = had_escape || std::memchr(out.data() + from, '\x1b', out.size() - from) != nullptr;
     } else {
       out.append(line);
     }

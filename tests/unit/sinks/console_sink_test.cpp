@@ -130,6 +130,36 @@ TEST(ConsoleSinkTty, OffATtyTaskBytesPassUnchanged) {
   ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
   sink.on_event(output(0, "t", "a\x1b]0;title\x07" "b\n"));
   EXPECT_EQ(out.text(), "t | a\x1b]0;title\x07" "b\n");
+  sink.on_event(output(0, "t", "a\rb\r\n\x9b" "2J\x9d" "0;t\x07\n"));
+  EXPECT_EQ(out.text(), "t | a\x1b]0;title\x07" "b\nt | a\rb\r\nt | \x9b" "2J\x9d" "0;t\x07\n");
+}
+
+// `printf "a\rb\n"` showed `bsc | a` (the \r sent the cursor over the prefix).
+TEST(ConsoleSinkTty, ACarriageReturnCannotOverwriteThePrefix) {
+  for (OutputMode mode : {OutputMode::Prefixed, OutputMode::Interleaved, OutputMode::Grouped}) {
+    StringOutput out(true);
+    auto o = opts(mode, {"bsc"});
+    o.color = ColorMode::Never;
+    o.status_line = false;
+    ConsoleSink sink(out, o);
+    sink.on_event(output(0, "bsc", "a\rb\nwin\r\n"));
+    sink.on_event(finished(0, "bsc", TaskStatus::Succeeded));
+    auto lines = emulate(out.text());
+    std::vector<std::string> expect = mode == OutputMode::Prefixed      ? std::vector<std::string>{"bsc | b", "bsc | win"}
+                                      : mode == OutputMode::Interleaved ? std::vector<std::string>{"b", "win"}
+                                                                        : std::vector<std::string>{"--- bsc ---", "b", "win"};
+    EXPECT_EQ(lines, expect) << out.text();
+    EXPECT_EQ(out.text().find('\r'), std::string::npos) << out.text();
+  }
+}
+
+TEST(ConsoleSinkTty, RawEightBitControlsAreNeutralised) {
+  StringOutput out(true);
+  auto o = opts(OutputMode::Prefixed, {"t"});
+  o.color = ColorMode::Never;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "t", "a\x9b" "2J\x9d" "0;pwned\x07" "b \xe2\x9c\x93\n"));
+  EXPECT_EQ(out.text(), "t | ab \xe2\x9c\x93\n");
 }
 
 TEST(ConsoleSinkTty, StatusLineIsClearedBeforeOutputAndRedrawnAfter) {
