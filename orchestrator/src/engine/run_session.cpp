@@ -300,7 +300,11 @@ void RunSession::react_to_output_failures() {
   if (events_failure_.err) events_.reset();
   report(console_failure_);
   report(events_failure_);
-  if (broken_pipe() && scheduler_ && !scheduler_->done()) scheduler_->interrupt(SIGPIPE);
+  if (broken_pipe() && scheduler_ && !scheduler_->done() && !scheduler_->interrupt_signal()) {
+    // Only the event stream broke: the console on stderr can still say why.
+    if (console_ && !console_failure_.err) console_->add_problem("stdout was closed by its reader: run cancelled");
+    scheduler_->interrupt(SIGPIPE);
+  }
   update_flow();
 }
 
