@@ -57,6 +57,27 @@ detail::ColorMode console_color(sluice::ColorMode m) {
   }
 }
 
+/// The runner as the scheduler drives it, with one step first: an
+/// interactive task gets the console before its process exists, so that
+/// nothing sluice writes (the status line's erasure included) lands after
+/// the task's first bytes, such as a password prompt.
+class ConsoleHandoff final : public TaskRunner {
+ public:
+  ConsoleHandoff(TaskRunner& runner, const Pipeline& pipeline, ConsoleSink* console)
+      : runner_(runner), pipeline_(pipeline), console_(console) {}
+  void start(TaskId task, int attempt) override {
+    if (console_ && pipeline_.tasks[task].interactive) console_->take_terminal(task);
+    runner_.start(task, attempt);
+  }
+  void terminate(TaskId task) override { runner_.terminate(task); }
+  void kill(TaskId task) override { runner_.kill(task); }
+
+ private:
+  TaskRunner& runner_;
+  const Pipeline& pipeline_;
+  ConsoleSink* console_;
+};
+
 std::string failure_text(const std::string& what, int err) {
   return "cannot write " + what + ": " + std::generic_category().message(err);
 }
@@ -116,8 +137,9 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
   SchedulerOptions sched_options;
   sched_options.max_parallel = options_.jobs;
   sched_options.keep_going = options_.keep_going;
+  handoff_ = std::make_unique<ConsoleHandoff>(*runner_, pipeline_, console_.get());
   scheduler_ = std::make_unique<Scheduler>(pipeline_, graph_, selected_, std::move(sched_options),
-                                           *runner_, *timers_,
+                                           *handoff_, *timers_,
                                            [this](const Event& e) { emit(e); });
 
   // Watchers that must not keep the loop alive: the run ends when the last
@@ -218,6 +240,7 @@ RunResult RunSession::run() {
   posts_.reset();
   signals_.clear();
   scheduler_.reset();
+  handoff_.reset();
   runner_.reset();
   console_.reset();
   console_out_.reset();

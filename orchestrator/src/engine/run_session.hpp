@@ -2,7 +2,7 @@
 /// everything on it (timers, the process runner, the scheduler, the sinks,
 /// the signal watchers) and wires them together:
 ///
-///   Scheduler --start/terminate/kill--> LocalProcessRunner --processes-->
+///   Scheduler --start/terminate/kill--> (console handoff) LocalProcessRunner --processes-->
 ///   runner --started/finished--> Scheduler --events--> sinks + embedder
 ///   runner --output lines--> sinks (flow control: a backlogged sink pauses
 ///   the pipes, the writer's drain resumes them)
@@ -96,6 +96,7 @@ class RunSession final : public TaskRunner::Listener {
   StreamFiles files_;
   std::unordered_map<std::string, std::unordered_map<std::string, std::string>> task_outputs_;
   std::unique_ptr<LocalProcessRunner> runner_;
+  std::unique_ptr<TaskRunner> handoff_;  ///< runner_ as the scheduler drives it
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
   std::unique_ptr<PostQueue> posts_;

@@ -172,10 +172,9 @@ void ConsoleSink::on(const RunStarted& e) {
 
 void ConsoleSink::on(const TaskStarted& e) {
   last_ts_ = e.ts;
+  if (is_interactive(e.task)) take_terminal(e.task);  // when the engine did not already
   state(e.task, e.name);  // the status line shows its name
   if (std::find(running_.begin(), running_.end(), e.task) == running_.end()) running_.push_back(e.task);
-  // From here the status line is not drawn; this frame clears it.
-  const bool takes_terminal = is_interactive(e.task) && hold(e.task);
   if (opt_.verbose) {
     std::string m = std::string(e.name) + " started";
     if (e.attempt > 1) m += " (attempt " + std::to_string(e.attempt) + ")";
@@ -184,9 +183,6 @@ void ConsoleSink::on(const TaskStarted& e) {
     begin_frame();
     end_frame();
   }
-  // A non-empty queue routes every later frame into defer() and keeps
-  // pump() off, as during a grouped replay.
-  if (takes_terminal) pending_.push_back(open_spool());
 }
 
 void ConsoleSink::on(const TaskOutput& e) {
@@ -488,10 +484,17 @@ bool ConsoleSink::is_interactive(TaskId id) const {
   return id < opt_.interactive.size() && opt_.interactive[id];
 }
 
-bool ConsoleSink::hold(TaskId id) {
-  if (std::find(holders_.begin(), holders_.end(), id) != holders_.end()) return false;
+void ConsoleSink::take_terminal(TaskId id) {
+  if (closed_ || std::find(holders_.begin(), holders_.end(), id) != holders_.end()) return;
   holders_.push_back(id);
-  return holders_.size() == 1;
+  if (holders_.size() > 1) return;
+  if (status_shown_) {
+    out_.write(kClearLine);
+    status_shown_ = false;
+  }
+  // A non-empty queue routes every later frame into defer() and keeps the
+  // status line and pump() off, as during a grouped replay.
+  pending_.push_back(open_spool());
 }
 
 ConsoleSink::Pending ConsoleSink::open_spool() const {

@@ -30,8 +30,9 @@
 /// ninja's console pool) the status line is off and everything else the
 /// sink would write is held back in spools (memory up to
 /// grouped_memory_limit each, then a temporary file), in order; it is
-/// printed when that task's attempt ends. Held output does not count as
-/// backlogged: the other tasks keep running.
+/// printed when that task's attempt ends (with verbose, its own "started"
+/// line too). Held output does not count as backlogged: the other tasks
+/// keep running.
 #pragma once
 
 #include <cstddef>
@@ -102,6 +103,13 @@ class ConsoleSink final : public Sink {
   /// engine calls it from a timer, e.g. every 200 ms.
   void tick(Clock::time_point now);
 
+  /// Interactive task `id` is about to start: the status line goes and
+  /// everything else is held back until its attempt ends (TaskRetrying or
+  /// TaskFinished). The engine calls it before the spawn, so that none of
+  /// our bytes land after the task's first ones; TaskStarted of an
+  /// interactive task does it too, for callers that did not.
+  void take_terminal(TaskId id);
+
   /// A problem of the run that is no task's (an output that could not be
   /// written): a `[sluice]` line of the summary, before the result line.
   void add_problem(std::string text);
@@ -134,8 +142,6 @@ class ConsoleSink final : public Sink {
   void queue_replay(TaskState& t);
   void print_tail(TaskState& t, TaskId id);
   bool is_interactive(TaskId id) const;
-  /// Adds a holder; true when it is the first (the hold begins).
-  bool hold(TaskId id);
   Pending open_spool() const;
   void release(TaskId id);
   void defer(std::string_view body);
