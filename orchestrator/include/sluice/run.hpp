@@ -67,6 +67,11 @@ struct RunResult {
   /// the reason; status is Failed and no task ran.
   std::string start_error;
   std::vector<Diagnostic> diagnostics;  ///< graph or target errors; no task ran
+  /// The first console or event output that could not be written (other
+  /// than a console pipe whose reader left, which ends the run by SIGPIPE),
+  /// e.g. "cannot write events to /dev/full: No space left on device". The
+  /// run went on without that output, and failed.
+  std::string output_error;
   RunFinished summary;
 };
 

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
+#include <system_error>
 
 #include "engine/writer_output.hpp"
 #include "executors/local_process_runner.hpp"
@@ -56,6 +57,31 @@ detail::ColorMode console_color(sluice::ColorMode m) {
   }
 }
 
+/// The runner as the scheduler drives it, with one step first: an
+/// interactive task gets the console before its process exists, so that
+/// nothing sluice writes (the status line's erasure included) lands after
+/// the task's first bytes, such as a password prompt.
+class ConsoleHandoff final : public TaskRunner {
+ public:
+  ConsoleHandoff(TaskRunner& runner, const Pipeline& pipeline, ConsoleSink* console)
+      : runner_(runner), pipeline_(pipeline), console_(console) {}
+  void start(TaskId task, int attempt) override {
+    if (console_ && pipeline_.tasks[task].interactive) console_->take_terminal(task);
+    runner_.start(task, attempt);
+  }
+  void terminate(TaskId task) override { runner_.terminate(task); }
+  void kill(TaskId task) override { runner_.kill(task); }
+
+ private:
+  TaskRunner& runner_;
+  const Pipeline& pipeline_;
+  ConsoleSink* console_;
+};
+
+std::string failure_text(const std::string& what, int err) {
+  return "cannot write " + what + ": " + std::generic_category().message(err);
+}
+
 bool no_color_env() {
   const char* v = std::getenv("NO_COLOR");
   return v && *v;
@@ -78,12 +104,17 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
       handle_(handle),
       loop_(std::make_unique<Loop>()),
       timers_(std::make_unique<UvTimers>(*loop_)),
-      files_(pipeline) {
+      files_(pipeline),
+      react_(std::make_unique<Timer>(*loop_)) {
+  react_->unref();  // a run that ends first applies failures in run()
   make_sinks();
 
   LocalRunnerOptions runner_options;
   runner_options.secrets = secrets_.values;
   runner_options.child_nofile_soft = options_.child_nofile_soft;
+  // stdout is the event stream: an interactive task writes to the terminal
+  // through stderr instead, where the console is.
+  if (options_.events_path == "-") runner_options.interactive_stdout = STDERR_FILENO;
   LocalRunnerHooks hooks;
   hooks.on_output = [this](TaskId t, StreamKind s, std::string_view lines) { on_output(t, s, lines); };
   hooks.lookup_output = [this](const std::string& task,
@@ -106,8 +137,9 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
   SchedulerOptions sched_options;
   sched_options.max_parallel = options_.jobs;
   sched_options.keep_going = options_.keep_going;
+  handoff_ = std::make_unique<ConsoleHandoff>(*runner_, pipeline_, console_.get());
   scheduler_ = std::make_unique<Scheduler>(pipeline_, graph_, selected_, std::move(sched_options),
-                                           *runner_, *timers_,
+                                           *handoff_, *timers_,
                                            [this](const Event& e) { emit(e); });
 
   // Watchers that must not keep the loop alive: the run ends when the last
@@ -131,6 +163,7 @@ RunSession::~RunSession() {
 
 void RunSession::make_sinks() {
   bool events_on_stdout = options_.events_path == "-";
+  events_on_stdout_ = events_on_stdout;
   if (!options_.events_path.empty()) {
     if (events_on_stdout) {
       events_out_ = std::make_unique<FdOutput>(STDOUT_FILENO);
@@ -142,6 +175,8 @@ void RunSession::make_sinks() {
                                  ec.message());
       }
     }
+    events_failure_.what = "events to " + (events_on_stdout ? "stdout" : options_.events_path);
+    events_out_->set_on_error([this](std::error_code ec) { output_failed(events_failure_, ec.value()); });
     events_ = std::make_unique<JsonlEventSink>(*events_out_);
   }
   if (options_.output == sluice::OutputMode::None) return;
@@ -156,12 +191,20 @@ void RunSession::make_sinks() {
   c.summary = !options_.quiet;
   c.verbose = options_.verbose;
   c.task_names.reserve(selected_.size());
-  for (TaskId t : selected_) c.task_names.push_back(pipeline_.tasks[t].name);
+  for (TaskId t : selected_) {
+    c.task_names.push_back(pipeline_.tasks[t].name);
+    if (pipeline_.tasks[t].interactive) {
+      c.interactive.resize(pipeline_.tasks.size());
+      c.interactive[t] = true;
+    }
+  }
   console_ = std::make_unique<ConsoleSink>(*console_out_, std::move(c));
   console_out_->writer().set_on_drained([this] {
     console_->resume();
     update_flow();
   });
+  console_failure_.what = events_on_stdout ? "to stderr" : "to stdout";
+  console_out_->writer().set_on_error([this](int err) { output_failed(console_failure_, err); });
   if (console_out_->is_tty()) {
     tick_ = std::make_unique<Timer>(*loop_);
     tick_->start(
@@ -190,11 +233,14 @@ RunResult RunSession::run() {
   if (handle_) RunHandleAccess::detach(*handle_);
   if (console_) console_->close();
   if (events_) events_->close();
+  apply_output_failures(result);
   // Handle owners go before the loop closes; close() then checks nothing leaked.
   tick_.reset();
+  react_.reset();
   posts_.reset();
   signals_.clear();
   scheduler_.reset();
+  handoff_.reset();
   runner_.reset();
   console_.reset();
   console_out_.reset();
@@ -231,6 +277,13 @@ void RunSession::emit(const Event& event) {
       chosen = &masked_copy;
     }
   }
+  if (const auto* f = std::get_if<RunFinished>(chosen);
+      f && f->status == RunStatus::Succeeded && (console_failure_.err || events_failure_.err)) {
+    RunFinished m = *f;  // an output failed: the run did not fully succeed
+    m.status = broken_pipe() ? RunStatus::Interrupted : RunStatus::Failed;
+    masked_copy = m;
+    chosen = &masked_copy;
+  }
   const Event& e = *chosen;
   if (console_) console_->on_event(e);
   if (events_) events_->on_event(e);
@@ -247,6 +300,64 @@ void RunSession::on_output(TaskId task, StreamKind stream, std::string_view line
   if (events_) events_->on_event(out);
   if (options_.on_event) options_.on_event(out);
   update_flow();
+}
+
+void RunSession::output_failed(OutputFailure& f, int err) {
+  if (f.err != 0) return;
+  f.err = err;
+  // Inside the sink's write: stopping the run or dropping the sink now would
+  // pull them from under their own callers.
+  if (react_ && !react_->active()) react_->start(std::chrono::milliseconds(0), [this] {
+    react_to_output_failures();
+  });
+}
+
+bool RunSession::broken_pipe() const {
+  return console_failure_.err == EPIPE || (events_on_stdout_ && events_failure_.err == EPIPE);
+}
+
+void RunSession::react_to_output_failures() {
+  // A failed sink shows nothing more: closing it lets go of what it held
+  // back (grouped replays), so it can never keep the pipes paused.
+  if (console_failure_.err && console_) console_->close();
+  if (events_failure_.err) events_.reset();
+  report(console_failure_);
+  report(events_failure_);
+  if (broken_pipe() && scheduler_ && !scheduler_->done() && !scheduler_->interrupt_signal()) {
+    // Only the event stream broke: the console on stderr can still say why.
+    if (console_ && !console_failure_.err) console_->add_problem("stdout was closed by its reader: run cancelled");
+    scheduler_->interrupt(SIGPIPE);
+  }
+  update_flow();
+}
+
+void RunSession::report(OutputFailure& f) {
+  if (f.err == 0 || f.reported) return;
+  f.reported = true;
+  if (f.err == EPIPE && broken_pipe()) return;  // not an error: the reader is done
+  std::string text = failure_text(f.what, f.err);
+  if (console_) {
+    console_->add_problem(text);  // the summary says why the run failed
+    console_->clear_status();
+    FdOutput(STDERR_FILENO).write("sluice: " + text + "\n");
+  }
+}
+
+void RunSession::apply_output_failures(RunResult& result) {
+  report(console_failure_);  // failures of the last writes, after the loop
+  report(events_failure_);
+  if (broken_pipe()) {
+    result.status = RunStatus::Interrupted;
+    if (result.signal == 0) result.signal = SIGPIPE;
+  } else {
+    for (const OutputFailure* f : {&console_failure_, &events_failure_}) {
+      if (f->err == 0) continue;
+      if (result.output_error.empty())
+        result.output_error = failure_text(f->what, f->err);
+      if (result.status == RunStatus::Succeeded) result.status = RunStatus::Failed;
+    }
+  }
+  result.summary.status = result.status;
 }
 
 void RunSession::update_flow() {

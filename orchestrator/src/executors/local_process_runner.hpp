@@ -62,6 +62,9 @@ struct LocalRunnerOptions {
   std::chrono::milliseconds drain_grace{250};
   std::chrono::milliseconds drain_cap{2000};
   std::size_t line_cap = 64 * 1024;
+  /// The fd an interactive task gets as its stdout (the engine passes 2
+  /// when sluice's stdout carries the event stream).
+  int interactive_stdout = 1;
 };
 
 struct LocalRunnerHooks {

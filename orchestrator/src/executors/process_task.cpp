@@ -211,7 +211,7 @@ void ProcessTask::start_action() {
     opts.capture = false;
     opts.spawn.new_process_group = false;
     opts.spawn.stdio[0] = 0;
-    opts.spawn.stdio[1] = 1;
+    opts.spawn.stdio[1] = runner_.options_.interactive_stdout;
     opts.spawn.stdio[2] = 2;
   } else {
     switch (task_.extras().stdin_spec.kind) {

@@ -140,6 +140,10 @@ void FdWriter::fail(int err) {
     uv_poll_stop(poll_.raw());
   }
   if (on_error_) on_error_(err);
+  if (was_full_) {
+    was_full_ = false;
+    if (on_drained_) on_drained_();
+  }
 }
 
 void FdWriter::on_poll(uv_poll_t* raw, int status, int) {
@@ -147,7 +151,11 @@ void FdWriter::on_poll(uv_poll_t* raw, int status, int) {
   if (!self) return;
   guarded(raw->loop, [self, status] {
     if (status < 0) {
-      self->fail(-status);
+      // libuv reports POLLERR as UV_EBADF and stops the handle: a write
+      // tells the real error (EPIPE when the reader left).
+      self->polling_ = false;
+      self->flush();
+      self->fail(-status);  // a no-op when the write already failed
       return;
     }
     if (!self->flush() || self->error_ != 0) return;

@@ -19,8 +19,11 @@
 /// write() copies the bytes and returns false once queued() >= the
 /// high-water mark: the producer should pause (PipeReader::stop) until
 /// on_drained, which fires when the queue empties after having been full.
-/// A write error (EPIPE when the reader left) drops the queue and is
-/// reported once through on_error. Loop thread only.
+/// A write error (EPIPE when the reader left) drops the queue and every
+/// later write, and is reported once through on_error; if the writer was
+/// full, on_drained follows, so a producer paused on it never stays paused
+/// (a failed writer is never full). Both may run inside write(): owners
+/// that react by writing again should defer that. Loop thread only.
 #pragma once
 
 #include <cstddef>

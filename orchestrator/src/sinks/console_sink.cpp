@@ -112,10 +112,12 @@ struct ConsoleSink::Row {
   std::string exit;
 };
 
-/// Text waiting behind a grouped replay, or a spool being replayed.
+/// Text waiting behind a grouped replay, or a spool being replayed. An open
+/// spool still takes what an interactive task holds back.
 struct ConsoleSink::Pending {
   std::string text;
   std::unique_ptr<Spool> spool;
+  bool open = false;
 };
 
 ConsoleSink::ConsoleSink(ByteOutput& out, ConsoleOptions options)
@@ -137,7 +139,9 @@ void ConsoleSink::on_event(const Event& event) {
   std::visit([this](const auto& e) { on(e); }, event);
 }
 
-bool ConsoleSink::backlogged() const { return out_.backlogged() || !pending_.empty(); }
+bool ConsoleSink::backlogged() const {
+  return out_.backlogged() || (!pending_.empty() && holders_.empty());
+}
 
 void ConsoleSink::resume() { pump(); }
 
@@ -168,6 +172,7 @@ void ConsoleSink::on(const RunStarted& e) {
 
 void ConsoleSink::on(const TaskStarted& e) {
   last_ts_ = e.ts;
+  if (is_interactive(e.task)) take_terminal(e.task);  // when the engine did not already
   state(e.task, e.name);  // the status line shows its name
   if (std::find(running_.begin(), running_.end(), e.task) == running_.end()) running_.push_back(e.task);
   if (opt_.verbose) {
@@ -227,6 +232,7 @@ void ConsoleSink::on(const TaskOutput& e) {
 
 void ConsoleSink::on(const TaskRetrying& e) {
   last_ts_ = e.ts;
+  release(e.task);  // the attempt is over: the terminal is ours until the next
   std::string m = std::string(e.name) + ": " + e.reason + ", retrying in " + format_duration(e.delay_ms) +
                   " (attempt " + std::to_string(e.attempt) + ")";
   message(m, kYellow);
@@ -237,6 +243,7 @@ void ConsoleSink::on(const TaskFinished& e) {
   ++done_;
   bool was_running = std::find(running_.begin(), running_.end(), e.task) != running_.end();
   std::erase(running_, e.task);
+  release(e.task);  // after the count: the status line it brings back is current
 
   Row row;
   row.id = e.task;
@@ -362,8 +369,9 @@ void ConsoleSink::append_lines(ByteBuffer& out, std::string_view prefix, std::st
     std::string_view line(p, static_cast<std::size_t>(stop - p));
     out.append(prefix);
     if (needs_neutralising(line)) {
-      had_escape = true;
+      const std::size_t from = out.size();
       append_neutralised(out, line);
+      had_escape = had_escape || std::memchr(out.data() + from, '\x1b', out.size() - from) != nullptr;
     } else {
       out.append(line);
     }
@@ -470,10 +478,51 @@ void ConsoleSink::print_tail(TaskState& t, TaskId id) {
   end_frame();
 }
 
+// ---- interactive tasks ---------------------------------------------------------
+
+bool ConsoleSink::is_interactive(TaskId id) const {
+  return id < opt_.interactive.size() && opt_.interactive[id];
+}
+
+void ConsoleSink::take_terminal(TaskId id) {
+  if (closed_ || std::find(holders_.begin(), holders_.end(), id) != holders_.end()) return;
+  holders_.push_back(id);
+  if (holders_.size() > 1) return;
+  if (status_shown_) {
+    out_.write(kClearLine);
+    status_shown_ = false;
+  }
+  // A non-empty queue routes every later frame into defer() and keeps the
+  // status line and pump() off, as during a grouped replay.
+  pending_.push_back(open_spool());
+}
+
+ConsoleSink::Pending ConsoleSink::open_spool() const {
+  return Pending{{}, std::make_unique<Spool>(opt_.grouped_memory_limit, opt_.spool_dir), true};
+}
+
+void ConsoleSink::release(TaskId id) {
+  auto it = std::find(holders_.begin(), holders_.end(), id);
+  if (it == holders_.end()) return;
+  holders_.erase(it);
+  if (!holders_.empty()) return;
+  for (auto& p : pending_) p.open = false;
+  pump();
+}
+
+void ConsoleSink::defer(std::string_view body) {
+  if (!holders_.empty()) {
+    if (!pending_.back().open) pending_.push_back(open_spool());
+    if (pending_.back().spool->append(body)) return;
+    // No spool (disk full): keep it in memory rather than lose it.
+  }
+  pending_.push_back(Pending{std::string(body), nullptr});
+}
+
 // ---- writing -------------------------------------------------------------------
 
 bool ConsoleSink::status_enabled() const {
-  return tty_ && opt_.status_line && run_started_ && !run_finished_ && !closed_;
+  return tty_ && opt_.status_line && run_started_ && !run_finished_ && !closed_ && holders_.empty();
 }
 
 void ConsoleSink::begin_frame() {
@@ -489,7 +538,7 @@ void ConsoleSink::end_frame() {
   std::string_view body = frame_.view().substr(body_start_);
   if (!body.empty()) at_line_start_ = body.back() == '\n';
   if (!pending_.empty()) {
-    if (!body.empty()) pending_.push_back(Pending{std::string(body), nullptr});
+    if (!body.empty()) defer(body);
     return;
   }
   if (status_enabled() && at_line_start_) {
@@ -515,6 +564,7 @@ void ConsoleSink::message(std::string_view text, const char* sgr) {
 }
 
 void ConsoleSink::pump() {
+  if (!holders_.empty()) return;  // an interactive task has the terminal
   while (!pending_.empty() && !out_.backlogged()) {
     Pending& p = pending_.front();
     frame_.clear();
@@ -535,6 +585,14 @@ void ConsoleSink::pump() {
     begin_frame();
     end_frame();
   }
+}
+
+void ConsoleSink::add_problem(std::string text) { problems_.push_back(std::move(text)); }
+
+void ConsoleSink::clear_status() {
+  if (closed_ || !status_shown_) return;
+  out_.write(kClearLine);
+  status_shown_ = false;
 }
 
 void ConsoleSink::tick(Clock::time_point now) {
@@ -650,6 +708,10 @@ void ConsoleSink::write_summary(const RunFinished& e) {
   add(e.skipped, "skipped");
   add(e.up_to_date, "up to date");
   if (counts.empty()) counts = ": no tasks";
+  for (const std::string& p : problems_) {
+    append_colored(text, std::string(kTag) + p, kRed, color_);
+    text += '\n';
+  }
   const char* sgr = e.status == RunStatus::Succeeded ? kGreen : e.status == RunStatus::Failed ? kRed : kYellow;
   append_colored(text, result + counts, sgr, color_);
   text += '\n';
@@ -664,6 +726,7 @@ void ConsoleSink::close() {
   if (opt_.mode == OutputMode::Grouped)
     for (auto& t : tasks_)
       if (t && t->spool) queue_replay(*t);
+  holders_.clear();
   closed_ = true;
   frame_.clear();
   if (status_shown_) {

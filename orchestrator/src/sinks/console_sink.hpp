@@ -25,6 +25,14 @@
 /// through append_neutralised (terminal_filter.hpp). Off a TTY there is no
 /// control sequence at all, except task bytes passed through unchanged and
 /// colours when forced with --color=always.
+///
+/// While an interactive task runs (it has the terminal to itself, like
+/// ninja's console pool) the status line is off and everything else the
+/// sink would write is held back in spools (memory up to
+/// grouped_memory_limit each, then a temporary file), in order; it is
+/// printed when that task's attempt ends (with verbose, its own "started"
+/// line too). Held output does not count as backlogged: the other tasks
+/// keep running.
 #pragma once
 
 #include <cstddef>
@@ -71,6 +79,8 @@ struct ConsoleOptions {
   std::size_t grouped_memory_limit = 64 * 1024;  ///< per task, before spooling
   std::size_t replay_chunk = 64 * 1024;
   std::string spool_dir;  ///< "" = $TMPDIR or /tmp
+  /// By TaskId: the interactive tasks (empty = none).
+  std::vector<bool> interactive;
 };
 
 class ConsoleSink final : public Sink {
@@ -92,6 +102,21 @@ class ConsoleSink final : public Sink {
   /// Redraws the status line with the time elapsed at `now` (TTY only). The
   /// engine calls it from a timer, e.g. every 200 ms.
   void tick(Clock::time_point now);
+
+  /// Interactive task `id` is about to start: the status line goes and
+  /// everything else is held back until its attempt ends (TaskRetrying or
+  /// TaskFinished). The engine calls it before the spawn, so that none of
+  /// our bytes land after the task's first ones; TaskStarted of an
+  /// interactive task does it too, for callers that did not.
+  void take_terminal(TaskId id);
+
+  /// A problem of the run that is no task's (an output that could not be
+  /// written): a `[sluice]` line of the summary, before the result line.
+  void add_problem(std::string text);
+  /// Takes the status line off the terminal (the next frame or tick draws
+  /// it again), so that a line written there through another fd does not
+  /// land on it.
+  void clear_status();
 
   bool color() const { return color_; }
   /// Bytes of grouped output held in memory across tasks (tests, metrics).
@@ -116,6 +141,10 @@ class ConsoleSink final : public Sink {
   void spool_output(TaskState& t, TaskId id, std::string_view lines);
   void queue_replay(TaskState& t);
   void print_tail(TaskState& t, TaskId id);
+  bool is_interactive(TaskId id) const;
+  Pending open_spool() const;
+  void release(TaskId id);
+  void defer(std::string_view body);
 
   void message(std::string_view text, const char* sgr = nullptr);
   void begin_frame();
@@ -135,6 +164,8 @@ class ConsoleSink final : public Sink {
   std::vector<TaskId> running_;                      // start order
   std::vector<Row> rows_;
   std::deque<Pending> pending_;  // grouped replays and what waits behind them
+  std::vector<TaskId> holders_;  // interactive tasks running: hold output back
+  std::vector<std::string> problems_;
   ByteBuffer frame_;
   ByteBuffer spool_buf_;
   std::size_t body_start_ = 0;

@@ -44,6 +44,7 @@ void FdOutput::write(std::string_view bytes) {
       continue;
     }
     error_ = std::error_code(errno, std::generic_category());
+    if (on_error_) on_error_(error_);
   }
 }
 

@@ -2,9 +2,11 @@
 /// or stderr, a `--events` file). Each write() is a write(2) loop that
 /// retries EINTR and waits with poll() on EAGAIN (a non-blocking fd shared
 /// with a parent), so one call puts all its bytes out or records the error.
-/// Never backlogged: it blocks instead. Loop thread only.
+/// Never backlogged: it blocks instead. The first error is reported through
+/// on_error (inside write()); every later write is dropped. Loop thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,12 +34,14 @@ class FdOutput final : public ByteOutput {
 
   /// The first write error (EPIPE, ENOSPC, ...); after one, writes are dropped.
   std::error_code error() const { return error_; }
+  void set_on_error(std::function<void(std::error_code)> fn) { on_error_ = std::move(fn); }
 
  private:
   int fd_;
   bool owns_;
   bool tty_;
   std::error_code error_;
+  std::function<void(std::error_code)> on_error_;
 };
 
 }  // namespace sluice::detail

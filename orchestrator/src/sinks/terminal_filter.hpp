@@ -6,10 +6,18 @@
 /// their terminator (BEL or ESC \\) or the end of the line, CSI sequences
 /// other than SGR, every other escape with its next byte, and the C1
 /// controls U+0080..U+009F (UTF-8 C2 80..C2 9F), which some terminals treat
-/// as 8-bit CSI/OSC.
+/// as 8-bit CSI/OSC. Raw 8-bit C1 bytes (0x80..0x9F outside a valid UTF-8
+/// sequence) are handled like their 7-bit forms: 0x9B like ESC [ (an SGR is
+/// kept, written as ESC [), 0x9D/0x90/0x98/0x9E/0x9F like OSC/DCS/SOS/PM/APC
+/// (also ended by 0x9C), any other alone is dropped.
+/// Carriage returns: each line shows what follows its last '\r', as a
+/// terminal would after the overwrite (so a task cannot print over the
+/// console's prefix); '\r' right before the end of the line (CRLF) is
+/// dropped.
 ///
-/// Stateless per call, and the console calls it per whole line: a sequence
-/// cut across lines loses its ESC, so its rest shows as harmless text.
+/// Stateless per call; works line by line, and the console calls it per
+/// whole line or batch of lines: a sequence cut across lines loses its ESC,
+/// so its rest shows as harmless text.
 /// Off a TTY the console does not filter: the bytes are the user's data.
 #pragma once
 
@@ -22,8 +30,8 @@ namespace sluice::detail {
 /// Appends `text` to `out` with control sequences removed.
 void append_neutralised(ByteBuffer& out, std::string_view text);
 
-/// False when append_neutralised would copy `text` unchanged for sure
-/// (no ESC and no 0xC2 byte): the fast path.
+/// False when append_neutralised would copy `text` unchanged for sure (no
+/// ESC, no '\r', no byte in 0x80..0x9F): the fast path.
 bool needs_neutralising(std::string_view text);
 
 }  // namespace sluice::detail

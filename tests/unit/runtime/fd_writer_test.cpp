@@ -82,5 +82,33 @@ TEST(FdWriter, ReportsEpipeWhenTheReaderLeft) {
   testing::expect_clean_close(loop);
 }
 
+// The hang of a flood into a reader that left: the writer was full (the
+// producer paused), so only on_drained could resume it.
+TEST(FdWriter, AReaderLeavingWhileFullReportsEpipeAndReleasesBackpressure) {
+  testing::install_guards_once();  // SIGPIPE ignored
+  Loop loop;
+  {
+    int fds[2];
+    ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    FdWriter writer(loop, fds[1], 1u << 20);
+    int err = 0;
+    bool drained = false;
+    writer.set_on_error([&](int e) { err = e; });
+    writer.set_on_drained([&] { drained = true; });
+    std::string block(256 * 1024, 'x');
+    while (writer.write(block)) {
+    }
+    ASSERT_TRUE(writer.full());
+    ::close(fds[0]);
+    ASSERT_TRUE(testing::run_until(loop, [&] { return drained; }));
+    EXPECT_EQ(err, EPIPE);
+    EXPECT_FALSE(writer.full());
+    EXPECT_TRUE(writer.write(block));  // dropped: never full again
+    EXPECT_EQ(writer.queued(), 0u);
+    ::close(fds[1]);
+  }
+  testing::expect_clean_close(loop);
+}
+
 }  // namespace
 }  // namespace sluice::detail

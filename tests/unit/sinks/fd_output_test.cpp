@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <thread>
+#include <vector>
 #include <unistd.h>
 
 namespace sluice::detail {
@@ -42,6 +43,19 @@ TEST(FdOutput, RecordsABrokenPipeInsteadOfDying) {
   out.write("x");
   EXPECT_EQ(out.error(), std::errc::broken_pipe);
   ::signal(SIGPIPE, old);
+}
+
+TEST(FdOutput, ReportsTheFirstErrorOnceAndDropsLaterWrites) {
+  std::error_code ec;
+  auto out = FdOutput::open_file("/dev/full", ec);
+  ASSERT_NE(out, nullptr) << ec.message();
+  std::vector<std::error_code> seen;
+  out->set_on_error([&](std::error_code e) { seen.push_back(e); });
+  out->write("x\n");
+  out->write("y\n");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], std::errc::no_space_on_device);
+  EXPECT_EQ(out->error(), std::errc::no_space_on_device);
 }
 
 TEST(FdOutput, OpenFileCreatesAndReportsErrors) {

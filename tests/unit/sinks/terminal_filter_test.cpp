@@ -41,5 +41,31 @@ TEST(TerminalFilter, DropsC1ControlsButKeepsOtherUtf8) {
   EXPECT_TRUE(needs_neutralising("\x1b[0m"));
 }
 
+TEST(TerminalFilter, ACarriageReturnShowsWhatATerminalWould) {
+  EXPECT_EQ(neutralise("a\rb"), "b");
+  EXPECT_EQ(neutralise("10%\r50%\r100%\n"), "100%\n");
+  EXPECT_EQ(neutralise("crlf\r\nnext\r\n"), "crlf\nnext\n");  // CRLF: only stripped
+  EXPECT_EQ(neutralise("x\r\r"), "x");
+  EXPECT_EQ(neutralise("\rlead"), "lead");
+  EXPECT_EQ(neutralise("one\rtwo\nthree\rfour"), "two\nfour");  // per line
+  EXPECT_EQ(neutralise("a\x1b]0;t\rb"), "b");
+  EXPECT_TRUE(needs_neutralising("a\rb"));
+}
+
+TEST(TerminalFilter, RawEightBitControlsAreNeutralisedLikeTheirSevenBitForms) {
+  EXPECT_EQ(neutralise("a\x9b" "2Jb"), "ab");                         // CSI: erase display
+  EXPECT_EQ(neutralise("a\x9b" "31mred"), "a\x1b[31mred");            // SGR kept, as 7-bit
+  EXPECT_EQ(neutralise("a\x9d" "0;title\x07" "b"), "ab");             // OSC to BEL
+  EXPECT_EQ(neutralise("a\x9d" "52;c;aGk=\x9c" "b"), "ab");           // OSC to 8-bit ST
+  EXPECT_EQ(neutralise("a\x90q#0\x1b\\b"), "ab");                     // DCS to ESC \\ ...
+  EXPECT_EQ(neutralise("a\x98sos\x9c" "b\x9epm\x07" "c\x9f" "apc"), "abc");
+  EXPECT_EQ(neutralise("a\x84\x85\x8d\x9c" "b"), "ab");                // any other C1 alone
+  // Bytes of valid UTF-8 in 0x80..0x9F are text, not controls.
+  EXPECT_EQ(neutralise("\xe2\x9c\x93 ok \xf0\x9f\x98\x80"), "\xe2\x9c\x93 ok \xf0\x9f\x98\x80");
+  // A stray continuation byte in 0x80..0x9F is a C1 control; 0xA0..0xFF pass.
+  EXPECT_EQ(neutralise("\xe2\x9b" "2J\xff\xa0"), "\xe2\xff\xa0");
+  EXPECT_TRUE(needs_neutralising("\x9b" "2J"));
+}
+
 }  // namespace
 }  // namespace sluice::detail

@@ -1,0 +1,183 @@
+// End-to-end tests of where a run's output goes when its destinations fail
+// or are shared: a console pipe whose reader leaves (sluice ends by SIGPIPE,
+// as a Unix filter does), a console or event file that cannot be written
+// (reported once, the run fails), and an interactive task while the event
+// stream is on stdout (the stream stays JSON lines).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "e2e/e2e_support.hpp"
+
+namespace {
+
+using sluice::e2e::CliTest;
+using sluice::e2e::expect_complete;
+using sluice::e2e::leftover_processes;
+using sluice::e2e::parse_events;
+using sluice::e2e::RunningCli;
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t pos = 0; (pos = text.find(what, pos)) != std::string::npos; pos += what.size()) ++n;
+  return n;
+}
+
+class RunOutput : public CliTest {
+ protected:
+  /// Starts the CLI in dir_ with stdout on `out_fd` (dup'ed into the child;
+  /// the caller closes its own copy), stdin on /dev/null, stderr in a file.
+  std::unique_ptr<RunningCli> start_with_stdout(const std::vector<std::string>& args, int out_fd) {
+    std::vector<std::string> argv_s{SLUICE_CLI};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    return spawn(argv_s, out_fd);
+  }
+
+  /// Starts argv_s (argv_s[0] a path) that way.
+  std::unique_ptr<RunningCli> spawn(std::vector<std::string> argv_s, int out_fd) {
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    auto err_path = dir_ / ".err-piped";
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    EXPECT_EQ(rc, 0) << "spawn " << argv[0];
+    return std::make_unique<RunningCli>(rc == 0 ? pid : -1, dir_ / ".no-stdout-file", err_path);
+  }
+};
+
+// `sluice run | head`: the reader reads a little and leaves during a flood.
+// sluice cancels the run as if interrupted (the `always` task still runs),
+// and dies by SIGPIPE, leaving no process behind.
+TEST_F(RunOutput, AConsoleReaderThatLeavesEndsTheRunBySigpipe) {
+  write("sluice.yaml", R"Y(env:
+  @MARKER@
+tasks:
+  flood: {cmd: [@CHILD@, lines, "3000000"]}
+  cleanup: {cmd: [@CHILD@, print, "cleaning up\n"], needs: [flood], always: true}
+)Y");
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  auto cli = start_with_stdout({"run", "--events", "events.jsonl"}, fds[1]);
+  ::close(fds[1]);
+  std::string got;
+  char buf[4096];
+  while (got.size() < 64 * 1024) {
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    ASSERT_GT(n, 0) << "sluice's stdout ended early: " << got;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  auto r = cli->wait();
+  EXPECT_TRUE(r.signaled && r.signal == SIGPIPE) << "exit " << r.code << "\n" << r.err;
+  EXPECT_EQ(r.code, 141);
+  EXPECT_NE(got.find(" | line 1\n"), std::string::npos);
+  EXPECT_EQ(r.err.find("cannot write"), std::string::npos) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"flood", "cleanup"});
+  EXPECT_EQ(ev.finished("flood")["status"], "cancelled");
+  EXPECT_EQ(ev.finished("cleanup")["status"], "succeeded");
+  EXPECT_EQ(ev.of_type("run_finished").at(0)["status"], "interrupted");
+  EXPECT_EQ(leftover_processes(marker_), "");
+}
+
+TEST_F(RunOutput, AnEventFileThatCannotBeWrittenIsReportedOnceAndFailsTheRun) {
+  write("sluice.yaml", R"Y(tasks:
+  a: {cmd: [@CHILD@, lines, "3"]}
+  b: {cmd: [@CHILD@, lines, "3"], needs: [a]}
+)Y");
+  auto r = run({"run", "--events", "/dev/full"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_EQ(r.err, "sluice: cannot write events to /dev/full: No space left on device\n");
+  // The run went on, and the summary says why it failed.
+  EXPECT_EQ(count(r.out, "b | line 3\n"), 1u) << r.out;
+  EXPECT_NE(r.out.find("[sluice] cannot write events to /dev/full: No space left on device\n"
+                       "[sluice] run failed in "),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(RunOutput, AConsoleThatCannotBeWrittenIsReportedOnceAndFailsTheRun) {
+  write("sluice.yaml", R"Y(tasks:
+  a: {cmd: [@CHILD@, lines, "3"]}
+  b: {cmd: [@CHILD@, lines, "3"], needs: [a]}
+)Y");
+  int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(full, 0);
+  auto cli = start_with_stdout({"run", "--events", "events.jsonl"}, full);
+  ::close(full);
+  auto r = cli->wait();
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.err, "sluice: cannot write to stdout: No space left on device\n");
+  auto ev = events();
+  expect_complete(ev, {"a", "b"});
+  EXPECT_EQ(ev.finished("b")["status"], "succeeded");
+  EXPECT_EQ(ev.of_type("run_finished").at(0)["status"], "failed");
+}
+
+// With `--events -` stdout is the event stream: an interactive task's stdout
+// goes to stderr (the console's side) instead of corrupting it.
+TEST_F(RunOutput, AnInteractiveTaskDoesNotWriteIntoTheEventStreamOnStdout) {
+  write("sluice.yaml", R"Y(tasks:
+  ask: {interactive: true, cmd: [@CHILD@, print, "Password: \nthanks\n"]}
+  other: {cmd: [@CHILD@, lines, "3"], needs: [ask]}
+)Y");
+  auto r = run({"run", "--events", "-"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto ev = parse_events(r.out);
+  expect_complete(ev, {"ask", "other"});
+  EXPECT_NE(r.err.find("Password: \nthanks\n"), std::string::npos) << r.err;
+  EXPECT_EQ(ev.output_lines("other"), (std::vector<std::string>{"line 1", "line 2", "line 3"}));
+}
+
+// On a terminal (script(1) gives sluice one), an interactive task has it to
+// itself: between its prompt and its end nothing else is written, neither
+// the status line nor the lines of a task that prints meanwhile; those come
+// after. `ask` waits for a file that `notify` makes once `chatty` has
+// finished, so chatty's lines reach sluice while ask runs.
+TEST_F(RunOutput, AnInteractiveTaskHasTheTerminalToItself) {
+  if (::access("/usr/bin/script", X_OK) != 0) GTEST_SKIP() << "no script(1) here";
+  write("sluice.yaml", R"Y(tasks:
+  ask: {interactive: true, run: 'printf "Password: "; @CHILD@ wait-file chatty.seen; echo; echo ok'}
+  chatty: {cmd: [@CHILD@, lines, "3"]}
+  notify: {cmd: [@CHILD@, touch, chatty.seen], needs: [chatty]}
+)Y");
+  int out = ::open((dir_ / "tty.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(out, 0);
+  std::string command = std::string(SLUICE_CLI) + " run -j3 --color never";
+  auto cli = spawn({"/usr/bin/script", "-qec", command, "/dev/null"}, out);
+  ::close(out);
+  auto r = cli->wait();
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::string text = sluice::e2e::slurp(dir_ / "tty.out");
+  auto prompt = text.find("Password: ");
+  ASSERT_NE(prompt, std::string::npos) << text;
+  auto ok = text.find("ok\r\n", prompt);
+  ASSERT_NE(ok, std::string::npos) << text;
+  prompt += std::string("Password: ").size();
+  EXPECT_EQ(text.substr(prompt, ok - prompt), "\r\n") << text;  // only ask's own newline
+  EXPECT_NE(text.find("chatty | line 3\r\n", ok), std::string::npos) << text;
+}
+
+}  // namespace
