@@ -165,6 +165,11 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
                           bool posix, int& counter, Script& out) {
   auto s = scalar(u, n, path);
   if (!s) return false;
+  // `sh -c ""` succeeds doing nothing: an empty script is a mistake.
+  if (s->find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    error(u, n, path, "expected a command, got an empty script");
+    return false;
+  }
   if (s->find("${{") == std::string_view::npos) {
     out.text = std::string(*s);
     return true;

@@ -148,6 +148,28 @@ TEST(LoaderValidation, TaskOutputsStayOutOfThePipelineEnv) {
             "cmd, if, env, write content or stdin\n");
 }
 
+TEST(LoaderValidation, EmptyCommandsAreRefused) {
+  EXPECT_EQ(load_errors("vars: {tool: \"\"}\n"
+                        "tasks:\n"
+                        "  a: {cmd: [\"\", x]}\n"
+                        "  b: {cmd: []}\n"
+                        "  c: {run: \"\"}\n"
+                        "  d: {run: \"  \\n\"}\n"
+                        "  e: {cmd: [\"${{ vars.tool }}\"]}\n"
+                        "  f: {cmd: [printf, \"\"]}\n"
+                        "  g: {run: x, shell: [\"\", -c]}\n"
+                        "  h: {run: x, if: \"\"}\n"
+                        "  i: {run: x, service: {ready: {cmd: [\"\"]}}}\n"),
+            "p.yaml:3:13: tasks.a.cmd[0]: the command must not be empty\n"
+            "p.yaml:4:12: tasks.b.cmd: expected a non-empty list of strings\n"
+            "p.yaml:5:12: tasks.c.run: expected a command, got an empty script\n"
+            "p.yaml:6:12: tasks.d.run: expected a command, got an empty script\n"
+            "p.yaml:7:13: tasks.e.cmd[0]: the command must not be empty\n"
+            "p.yaml:9:23: tasks.g.shell[0]: the command must not be empty\n"
+            "p.yaml:10:19: tasks.h.if: expected a command, got an empty script\n"
+            "p.yaml:11:39: tasks.i.service.ready.cmd[0]: the command must not be empty\n");
+}
+
 TEST(LoaderValidation, TemplatesInRunNeedAPosixShell) {
   EXPECT_EQ(load_errors("vars: {x: 1}\n"
                         "tasks:\n"
