@@ -206,16 +206,19 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   ctx.matrix = &matrix;
   ctx.task_name = &t.name;
   // env: the file's scope (dotenv, env), then defaults.env, then the task's own.
-  // A task's env may hold task outputs: the runner resolves them at spawn.
+  // Only a task's own env may hold task outputs (the runner resolves them at
+  // spawn): a default would reach the producing task too, as in GitHub
+  // Actions, where only a job's env may read `needs.*.outputs`.
   t.env = units_[u]->scope.env;
-  TplCtx env_ctx = ctx;
-  env_ctx.allow_outputs = true;
   for (const FieldRef& d : units_[u]->scope.default_envs) {
     std::string path = "defaults.env";
-    merge_env_map(d.unit, d.value, path, env_ctx, t.env);
+    merge_env_map(d.unit, d.value, path, ctx, t.env);
   }
-  if (get(TaskField::Env).set())
-    merge_env_map(u, get(TaskField::Env).value, path_of(TaskField::Env), env_ctx, t.env);
+  if (get(TaskField::Env).set()) {
+    TplCtx own = ctx;
+    own.allow_outputs = true;
+    merge_env_map(u, get(TaskField::Env).value, path_of(TaskField::Env), own, t.env);
+  }
   ctx.env = &t.env;
 
   t.working_dir = units_[u]->work_dir;

@@ -91,6 +91,9 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
   if (ref.scope == "tasks") {
     if (ref.path.size() != 3 || ref.path[1] != "outputs")
       return fail("unknown reference '" + name + "': expected tasks.NAME.outputs.KEY");
+    if (ctx.path->starts_with("defaults.env."))
+      return fail("'" + name + "' cannot be a default: set it in the env of the tasks that need '" +
+                  ref.path[0] + "'");
     if (!ctx.allow_outputs || ctx.task_name == nullptr)
       return fail(
           "'" + name +

@@ -148,6 +148,16 @@ TEST(LoaderValidation, TaskOutputsStayOutOfThePipelineEnv) {
             "cmd, if, env, write content or stdin\n");
 }
 
+TEST(LoaderValidation, TaskOutputsCannotBeDefaultedInEnv) {
+  EXPECT_EQ(load_errors("defaults:\n"
+                        "  env: {D: \"${{ tasks.a.outputs.k }}\"}\n"
+                        "tasks:\n"
+                        "  a: {run: x}\n"
+                        "  b: {needs: [a], run: y}\n"),
+            "p.yaml:2:13: defaults.env.D: 'tasks.a.outputs.k' cannot be a default: set it in the "
+            "env of the tasks that need 'a'\n");
+}
+
 TEST(LoaderValidation, EmptyCommandsAreRefused) {
   EXPECT_EQ(load_errors("vars: {tool: \"\"}\n"
                         "tasks:\n"
