@@ -10,7 +10,7 @@ void add_graph_command(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("graph", "print the task graph");
   auto format = std::make_shared<std::string>("dot");
   sub->add_option("--format", *format, "dot, mermaid or json")
-      ->check(CLI::IsMember({"dot", "mermaid", "json"}))
+      ->check(one_of({"dot", "mermaid", "json"}))
       ->capture_default_str();
   sub->callback([&ctx, format] {
     ctx.action = [&ctx, format] {

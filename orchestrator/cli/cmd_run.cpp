@@ -134,15 +134,16 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_option("targets", f->targets, "tasks, matrix tasks or output files")
       ->type_name("TASK|OUTPUT");
   sub->add_option("-j,--jobs", f->jobs, "run at most N tasks at once (default: max_parallel)")
-      ->check(CLI::PositiveNumber);
+      ->type_name("N")
+      ->check(whole_number(1));
   sub->add_flag("-k,--keep-going", f->keep_going, "go on with independent tasks after a failure");
   sub->add_flag("-n,--dry-run", f->dry_run, "print what would run, in order, touching nothing");
   sub->add_flag("-B,--force", f->force, "ignore up-to-date state");
   sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes");
   sub->add_option("--output", f->output, "console output")
-      ->check(CLI::IsMember({"prefixed", "grouped", "interleaved", "quiet"}));
+      ->check(one_of({"prefixed", "grouped", "interleaved", "quiet"}));
   sub->add_option("--color", f->color, "colours")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of({"auto", "always", "never"}));
   sub->add_option("--events", f->events, "write JSON-lines events to FILE (- = stdout)")
       ->type_name("FILE");
   sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")->type_name("DIR");
@@ -150,9 +151,11 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_option("--trace", f->trace, "write a Chrome trace")->type_name("FILE.json");
   sub->add_option("--serve", f->serve, "serve a live web page")->type_name("ADDR:PORT");
   sub->add_option("--executor", f->executor, "where process tasks run")
-      ->check(CLI::IsMember({"local", "slurm"}));
+      ->check(one_of({"local", "slurm"}));
   sub->add_option("--state-dir", f->state_dir, "state directory")->type_name("DIR");
-  sub->add_option("--threads", f->threads, "thread pool size")->check(CLI::PositiveNumber);
+  sub->add_option("--threads", f->threads, "thread pool size")
+      ->type_name("N")
+      ->check(whole_number(1));
   sub->add_flag("-v,--verbose", f->verbose, "a line per task start and end");
   sub->add_flag("-q,--quiet", f->quiet, "no summary table");
   sub->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });

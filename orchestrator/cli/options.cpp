@@ -10,6 +10,7 @@ namespace sluice::cli {
 
 void add_global_options(CLI::App& app, Context& ctx) {
   app.add_option("-f,--file", ctx.file, "the pipeline file (- for standard input)")
+      ->type_name("FILE")
       ->capture_default_str();
   app.add_option("--set", ctx.set, "override a template variable (repeatable)")
       ->type_name("KEY=VALUE")
@@ -22,6 +23,7 @@ void add_global_options(CLI::App& app, Context& ctx) {
   app.set_version_flag("--version", "sluice " SLUICE_VERSION);
   app.fallthrough();
   app.require_subcommand(1);
+  app.failure_message(usage_error);
 }
 
 namespace {
@@ -34,10 +36,20 @@ std::string read_stdin() {
   return text;
 }
 
-bool is_pipeline_file(const std::string& arg) {
+bool has_pipeline_extension(const std::string& arg) {
   auto ends = [&](std::string_view ext) { return arg.size() > ext.size() && arg.ends_with(ext); };
+  return ends(".yaml") || ends(".yml");
+}
+
+bool is_pipeline_file(const std::string& arg) {
   std::error_code ec;
-  return (ends(".yaml") || ends(".yml")) && std::filesystem::is_regular_file(arg, ec);
+  return has_pipeline_extension(arg) && std::filesystem::is_regular_file(arg, ec);
+}
+
+// Where a positional argument can only be FILE: before the command, or after
+// a command without positional arguments (all but `run`).
+bool only_a_file_fits(const CLI::App* sub) {
+  return !sub || sub->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
 }
 
 bool names_file_option(const std::string& arg) {
@@ -71,7 +83,7 @@ std::vector<std::string> take_positional_file(std::vector<std::string> args, con
       if (takes_separate_value(a, app, sub)) ++i;
       continue;
     }
-    if (is_pipeline_file(a)) {
+    if (is_pipeline_file(a) || (has_pipeline_extension(a) && only_a_file_fits(sub))) {
       std::string file = a;
       args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
       args.insert(args.begin(), {"--file", file});
@@ -88,6 +100,11 @@ std::vector<std::string> take_positional_file(std::vector<std::string> args, con
 }
 
 std::optional<Loaded> load_checked(const Context& ctx) {
+  std::error_code ec;  // set when we may not look: the loader then says why
+  if (ctx.file != "-" && !std::filesystem::exists(ctx.file, ec) && !ec) {
+    std::fprintf(stderr, "sluice: %s: no such file\n", ctx.file.c_str());
+    return std::nullopt;
+  }
   LoadOptions options;
   for (const auto& kv : ctx.set) {
     auto eq = kv.find('=');

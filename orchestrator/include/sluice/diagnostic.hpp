@@ -4,7 +4,9 @@
 /// Loading returns all of them, never just the first. Plain data: any thread.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice {
@@ -37,5 +39,11 @@ std::string format(const Diagnostic& d);
 
 /// Every diagnostic, formatted, in order.
 std::string format(const std::vector<Diagnostic>& ds);
+
+/// The candidate a misspelt `word` most likely meant, if one is close enough
+/// to suggest (the "did you mean" of every diagnostic; ASCII letters compare
+/// without regard to case). Never `word` itself.
+std::optional<std::string> closest_name(std::string_view word,
+                                        const std::vector<std::string_view>& candidates);
 
 }  // namespace sluice

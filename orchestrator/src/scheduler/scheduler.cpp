@@ -125,38 +125,50 @@ void Scheduler::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
   cancel_timer(s.timeout_timer);
   cancel_timer(s.kill_timer);
   release_slots(task);
-  if (!s.started_reported && !outcome.skipped_by_if) emit_started(task, 0);
-  s.cpu_ms += outcome.cpu_ms;
-  s.max_rss_kb = std::max(s.max_rss_kb, outcome.max_rss_kb);
-  s.last = outcome;
-
   if (outcome.skipped_by_if) {
+    // Only the `if` ran: the attempt never started (no TaskStarted), so it is
+    // not counted, and the condition's exit code is not the task's.
+    --s.attempts;
     finish(task, TaskStatus::Skipped, SkipReason::If, false);
-  } else if (outcome.succeeded()) {
-    finish(task, TaskStatus::Succeeded, SkipReason::None, false);
   } else {
-    const bool cancelled = (s.cancel_requested || killing_) && !s.timed_out;
-    if (!cancelled && may_retry(s) && should_retry(spec.extras().retry, outcome, s.timed_out, s.attempts)) {
-      schedule_retry(task, outcome);
-    } else if (cancelled) {
-      finish(task, TaskStatus::Cancelled, SkipReason::None, false);
-    } else {
-      const TaskStatus status = s.timed_out ? TaskStatus::TimedOut : TaskStatus::Failed;
-      const bool ignored = spec.continue_on_error;
-      if (!ignored) {
-        failed_ = true;
-        // Set before finish() releases the dependents, so that in fail-fast
-        // they are `cancelled` like every other task that never started.
-        if (!options_.keep_going) cancelling_ = true;
-      }
-      finish(task, status, SkipReason::None, ignored);
-      if (!ignored && !options_.keep_going) begin_cancel();
-    }
+    if (!s.started_reported) emit_started(task, 0);
+    s.cpu_ms += outcome.cpu_ms;
+    s.max_rss_kb = std::max(s.max_rss_kb, outcome.max_rss_kb);
+    s.last = outcome;
+    finish_attempt(task, outcome);
   }
   if (s.pool >= 0) wake_pool(s.pool);
   if (spec.interactive) wake_pool(interactive_pool_);
   pump();
   maybe_done();
+}
+
+void Scheduler::finish_attempt(TaskId task, const AttemptOutcome& outcome) {
+  TaskState& s = state(task);
+  const Task& spec = pipeline_.tasks[task];
+  if (outcome.succeeded()) {
+    finish(task, TaskStatus::Succeeded, SkipReason::None, false);
+    return;
+  }
+  const bool cancelled = (s.cancel_requested || killing_) && !s.timed_out;
+  if (cancelled) {
+    finish(task, TaskStatus::Cancelled, SkipReason::None, false);
+    return;
+  }
+  if (may_retry(s) && should_retry(spec.extras().retry, outcome, s.timed_out, s.attempts)) {
+    schedule_retry(task, outcome);
+    return;
+  }
+  const TaskStatus status = s.timed_out ? TaskStatus::TimedOut : TaskStatus::Failed;
+  const bool ignored = spec.continue_on_error;
+  if (!ignored) {
+    failed_ = true;
+    // Set before finish() releases the dependents, so that in fail-fast
+    // they are `cancelled` like every other task that never started.
+    if (!options_.keep_going) cancelling_ = true;
+  }
+  finish(task, status, SkipReason::None, ignored);
+  if (!ignored && !options_.keep_going) begin_cancel();
 }
 
 void Scheduler::interrupt(int signo) {

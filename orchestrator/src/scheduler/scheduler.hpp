@@ -31,7 +31,8 @@
 /// - Every attempt gets one TaskStarted: the runner reports it through
 ///   on_task_started (pid 0 for tasks without a process); an attempt that
 ///   finishes without it (a spawn failure) gets one with pid 0 first, except
-///   an attempt skipped by its `if`.
+///   an attempt skipped by its `if`: only its condition ran, so it is not
+///   counted in TaskFinished::attempts (0 when it was the first).
 ///
 /// Roadmap hooks: releasing a task's dependents (release_dependents) is a
 /// step of its own, today taken by finish(); a service will take it when it
@@ -142,6 +143,8 @@ class Scheduler {
   void emit_started(TaskId t, int pid);
   void terminate_task(TaskId t);
   void on_timeout(TaskId t, int attempt);
+  /// An attempt that ran is over: succeeded, cancelled, retried or failed.
+  void finish_attempt(TaskId t, const AttemptOutcome& outcome);
   void schedule_retry(TaskId t, const AttemptOutcome& outcome);
   void release_slots(TaskId t);
   void cancel_timer(std::optional<Timers::TimerId>& id);

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "spec/suggest.hpp"
+
 namespace sluice {
 
 std::string format_headline(const Diagnostic& d) {
@@ -57,6 +59,11 @@ std::string format(const std::vector<Diagnostic>& ds) {
   std::string out;
   for (const auto& d : ds) out += format(d);
   return out;
+}
+
+std::optional<std::string> closest_name(std::string_view word,
+                                        const std::vector<std::string_view>& candidates) {
+  return detail::closest(word, candidates);
 }
 
 }  // namespace sluice

@@ -170,6 +170,9 @@ class Loader {
   /// `path[index]` in item_path_, valid until the next call. Key paths are
   /// read only by diagnostics, but built for every list item of every task.
   const std::string& item_path(const std::string& path, std::uint32_t index);
+  /// An argv whose first item (`item`, of the list at `list_path`) is empty:
+  /// there is nothing to execute.
+  void refuse_empty_program(std::uint32_t u, NodeId item, const std::string& list_path);
   void load_action(Task& t, TaskField which, const FieldRef& f, const std::string& path,
                    const TplCtx& ctx, int& counter);
   void load_file_action(Task& t, TaskField which, const FieldRef& f, const std::string& path,

@@ -206,13 +206,19 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   ctx.matrix = &matrix;
   ctx.task_name = &t.name;
   // env: the file's scope (dotenv, env), then defaults.env, then the task's own.
+  // Only a task's own env may hold task outputs (the runner resolves them at
+  // spawn): a default would reach the producing task too, as in GitHub
+  // Actions, where only a job's env may read `needs.*.outputs`.
   t.env = units_[u]->scope.env;
   for (const FieldRef& d : units_[u]->scope.default_envs) {
     std::string path = "defaults.env";
     merge_env_map(d.unit, d.value, path, ctx, t.env);
   }
-  if (get(TaskField::Env).set())
-    merge_env_map(u, get(TaskField::Env).value, path_of(TaskField::Env), ctx, t.env);
+  if (get(TaskField::Env).set()) {
+    TplCtx own = ctx;
+    own.allow_outputs = true;
+    merge_env_map(u, get(TaskField::Env).value, path_of(TaskField::Env), own, t.env);
+  }
   ctx.env = &t.env;
 
   t.working_dir = units_[u]->work_dir;
@@ -232,6 +238,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
     std::string path = path_of(TaskField::Shell);
     if (string_list(f.unit, f.value, path, items)) {
       if (items.empty()) error(f.unit, f.value, path, "expected a non-empty list of strings");
+      else if (tree(f.unit).scalar(items[0]).empty()) refuse_empty_program(f.unit, items[0], path);
       for (NodeId it : items) t.shell.emplace_back(tree(f.unit).scalar(it));
     }
   }
@@ -361,6 +368,10 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   }
 }
 
+void Loader::refuse_empty_program(std::uint32_t u, NodeId item, const std::string& list_path) {
+  error(u, item, item_path(list_path, 0), "the command must not be empty");
+}
+
 void Loader::load_action(Task& t, TaskField which, const FieldRef& f, const std::string& path,
                          const TplCtx& ctx, int& counter) {
   TplCtx c = ctx;
@@ -383,7 +394,10 @@ void Loader::load_action(Task& t, TaskField which, const FieldRef& f, const std:
       std::uint32_t i = 0;
       for (NodeId it : items) {
         auto tpl = expand_template(f.unit, it, item_path(path, i++), c);
-        if (tpl) t.cmd.push_back(std::move(*tpl));
+        if (!tpl) continue;
+        // Known empty now: refused here rather than by spawn at run time.
+        if (i == 1 && tpl->is_literal() && tpl->text.empty()) refuse_empty_program(f.unit, it, path);
+        t.cmd.push_back(std::move(*tpl));
       }
       return;
     }
@@ -636,6 +650,9 @@ void Loader::load_service(Task& t, const FieldRef& f, const std::string& path) {
         for (NodeId it : items) svc.ready.argv.emplace_back(tr.scalar(it));
         if (items.empty() && tr.node(pv).kind == Kind::Sequence) {
           error(u, pv, ppath, "expected a non-empty list of strings");
+          ok = false;
+        } else if (!items.empty() && tr.scalar(items[0]).empty()) {
+          refuse_empty_program(u, items[0], ppath);
           ok = false;
         }
       } else if (probe == "delay") {

@@ -91,6 +91,9 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
   if (ref.scope == "tasks") {
     if (ref.path.size() != 3 || ref.path[1] != "outputs")
       return fail("unknown reference '" + name + "': expected tasks.NAME.outputs.KEY");
+    if (ctx.path->starts_with("defaults.env."))
+      return fail("'" + name + "' cannot be a default: set it in the env of the tasks that need '" +
+                  ref.path[0] + "'");
     if (!ctx.allow_outputs || ctx.task_name == nullptr)
       return fail(
           "'" + name +
@@ -165,6 +168,11 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
                           bool posix, int& counter, Script& out) {
   auto s = scalar(u, n, path);
   if (!s) return false;
+  // `sh -c ""` succeeds doing nothing: an empty script is a mistake.
+  if (s->find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    error(u, n, path, "expected a command, got an empty script");
+    return false;
+  }
   if (s->find("${{") == std::string_view::npos) {
     out.text = std::string(*s);
     return true;

@@ -311,6 +311,9 @@ TEST(Scheduler, SkippedByIfLetsDependentsRun) {
   EXPECT_EQ(h.finished(a).status, TaskStatus::Skipped);
   EXPECT_EQ(h.finished(a).reason, SkipReason::If);
   EXPECT_TRUE(h.started_events(a).empty());
+  // SPEC §7: attempts count task_started events; the task never started.
+  EXPECT_EQ(h.finished(a).attempts, 0);
+  EXPECT_FALSE(h.finished(a).exit_code.has_value());
   EXPECT_EQ(h.runner.started(), (std::vector<TaskId>{a, b}));
   h.runner.exit(b, 0);
   EXPECT_EQ(h.sched->result(), RunStatus::Succeeded);

@@ -2,6 +2,8 @@
 // (SPEC §1.4), and the rule that all errors of a file are reported.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "unit/spec/loader_test_util.hpp"
 
 namespace sluice {
@@ -109,6 +111,73 @@ TEST(LoaderValidation, TaskOutputsOnlyWhereUsedAtRunTimeAndWhenNeeded) {
       "(add 'a' to needs)\n"
       "p.yaml:8:16: tasks.c.outputs[0]: 'tasks.a.outputs.url' is known only at run time: use it in "
       "run, cmd, if, env, write content or stdin\n");
+}
+
+TEST(LoaderValidation, TaskOutputsInEnvNeedTheTaskInNeeds) {
+  EXPECT_EQ(load_errors("tasks:\n"
+                        "  a: {run: x}\n"
+                        "  b:\n"
+                        "    needs: [a]\n"
+                        "    env: {E: \"${{ tasks.a.outputs.k }}\"}\n"
+                        "    run: echo \"$E\"\n"
+                        "  c:\n"
+                        "    env: {E: \"url=${{ tasks.a.outputs.k }}\"}\n"
+                        "    run: echo \"$E\"\n"),
+            "p.yaml:8:19: tasks.c.env.E: 'tasks.a.outputs.k' is only available to tasks that "
+            "need 'a' (add 'a' to needs)\n");
+}
+
+TEST(LoaderValidation, TaskOutputsInEnvAreKeptForRunTime) {
+  auto r = load_pipeline_string(
+      "tasks:\n  a: {run: x}\n  b: {needs: [a], env: {E: \"v=${{ tasks.a.outputs.k }}\"}, run: y}\n",
+      "p.yaml");
+  ASSERT_TRUE(r.ok()) << test::headlines(r);
+  const Task& b = r.pipeline.tasks[1];
+  auto e = std::find_if(b.env.begin(), b.env.end(), [](const auto& kv) { return kv.first == "E"; });
+  ASSERT_NE(e, b.env.end());
+  EXPECT_FALSE(e->second.is_literal());
+  EXPECT_EQ(e->second.text, "v=");
+  ASSERT_EQ(e->second.refs().size(), 1u);
+  EXPECT_EQ(e->second.refs()[0].task, "a");
+  EXPECT_EQ(e->second.refs()[0].key, "k");
+}
+
+TEST(LoaderValidation, TaskOutputsStayOutOfThePipelineEnv) {
+  EXPECT_EQ(load_errors("env: {E: \"${{ tasks.a.outputs.k }}\"}\ntasks:\n  a: {run: x}\n"),
+            "p.yaml:1:11: env.E: 'tasks.a.outputs.k' is known only at run time: use it in run, "
+            "cmd, if, env, write content or stdin\n");
+}
+
+TEST(LoaderValidation, TaskOutputsCannotBeDefaultedInEnv) {
+  EXPECT_EQ(load_errors("defaults:\n"
+                        "  env: {D: \"${{ tasks.a.outputs.k }}\"}\n"
+                        "tasks:\n"
+                        "  a: {run: x}\n"
+                        "  b: {needs: [a], run: y}\n"),
+            "p.yaml:2:13: defaults.env.D: 'tasks.a.outputs.k' cannot be a default: set it in the "
+            "env of the tasks that need 'a'\n");
+}
+
+TEST(LoaderValidation, EmptyCommandsAreRefused) {
+  EXPECT_EQ(load_errors("vars: {tool: \"\"}\n"
+                        "tasks:\n"
+                        "  a: {cmd: [\"\", x]}\n"
+                        "  b: {cmd: []}\n"
+                        "  c: {run: \"\"}\n"
+                        "  d: {run: \"  \\n\"}\n"
+                        "  e: {cmd: [\"${{ vars.tool }}\"]}\n"
+                        "  f: {cmd: [printf, \"\"]}\n"
+                        "  g: {run: x, shell: [\"\", -c]}\n"
+                        "  h: {run: x, if: \"\"}\n"
+                        "  i: {run: x, service: {ready: {cmd: [\"\"]}}}\n"),
+            "p.yaml:3:13: tasks.a.cmd[0]: the command must not be empty\n"
+            "p.yaml:4:12: tasks.b.cmd: expected a non-empty list of strings\n"
+            "p.yaml:5:12: tasks.c.run: expected a command, got an empty script\n"
+            "p.yaml:6:12: tasks.d.run: expected a command, got an empty script\n"
+            "p.yaml:7:13: tasks.e.cmd[0]: the command must not be empty\n"
+            "p.yaml:9:23: tasks.g.shell[0]: the command must not be empty\n"
+            "p.yaml:10:19: tasks.h.if: expected a command, got an empty script\n"
+            "p.yaml:11:39: tasks.i.service.ready.cmd[0]: the command must not be empty\n");
 }
 
 TEST(LoaderValidation, TemplatesInRunNeedAPosixShell) {

@@ -1,5 +1,7 @@
-// closest() and osa_distance().
+// closest(), osa_distance() and closest_name(), the public face of closest().
 #include "spec/suggest.hpp"
+
+#include "sluice/diagnostic.hpp"
 
 #include <gtest/gtest.h>
 
@@ -55,6 +57,11 @@ TEST(Closest, ManyCandidates) {
   const std::vector<std::string_view> views(names.begin(), names.end());
   EXPECT_EQ(closest("deploy-prodution", views), "deploy-production");
   EXPECT_EQ(closest("task-5000-biuld", views), "task-5000-build");
+}
+
+TEST(ClosestName, IsClosestForEmbedders) {
+  EXPECT_EQ(sluice::closest_name("rnu", {"run", "validate", "list"}), "run");
+  EXPECT_EQ(sluice::closest_name("frob", {"run", "validate", "list"}), std::nullopt);
 }
 
 }  // namespace
