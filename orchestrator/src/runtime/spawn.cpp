@@ -51,6 +51,9 @@ struct KernelRlimit {
 
 constexpr std::size_t kChildStack = 64 * 1024;
 
+constexpr std::uint64_t bit(int sig) { return std::uint64_t{1} << (sig - 1); }
+constexpr std::uint64_t kJobStopSignals = bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
+
 /// Runs in the vfork-style child: shares our memory and our thread's TLS,
 /// so it only makes raw system calls (no malloc, no locks, no sanitizer
 /// interceptors) and never returns into our frames.
@@ -89,6 +92,19 @@ int child_main(void* raw) {
     if (rc < 0) child_fail(a, Stage::Stdio);
   }
   syscall(SYS_close_range, 3u, ~0u, 0u);
+  // A stop signal sent to sluice's group before our setpgid is pending here
+  // (everything is blocked): unblocked, it would stop us in our new group,
+  // where fg's SIGCONT never comes, with sluice waiting for our exec. Setting
+  // a pending signal's action to SIG_IGN discards it; then restore the action.
+  std::uint64_t pending = 0;
+  syscall(SYS_rt_sigpending, &pending, sizeof pending);
+  for (std::uint64_t left = pending & kJobStopSignals; left != 0; left &= left - 1) {
+    int sig = __builtin_ctzll(left) + 1;
+    KernelSigaction ign{}, old{};
+    ign.handler = SIG_IGN;
+    syscall(SYS_rt_sigaction, sig, &ign, &old, sizeof(std::uint64_t));
+    syscall(SYS_rt_sigaction, sig, &old, nullptr, sizeof(std::uint64_t));
+  }
   std::uint64_t none = 0;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
   bool denied = false;

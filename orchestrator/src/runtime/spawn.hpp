@@ -11,7 +11,9 @@
 /// dispositions that are not the default (see signals_to_reset), restores
 /// the soft RLIMIT_NOFILE that the guards raised, chdir()s, dup2s the stdio
 /// fds, closes every fd >= 3 (close_range: an inherited fd 100 would
-/// otherwise leak), unblocks all
+/// otherwise leak), discards a pending SIGTSTP/SIGTTIN/SIGTTOU (sent to
+/// sluice's group before the setpgid: it would stop the child in its new
+/// group, where fg's SIGCONT never comes, and sluice with it), unblocks all
 /// signals and tries execve on each PATH candidate (PATH from the CHILD's
 /// environment) until one is not ENOENT. A failure is written to memory the
 /// parent shares (CLONE_VM) and the parent, resumed by CLONE_VFORK only after
