@@ -159,4 +159,51 @@ TEST_F(RunSignals, CtrlZAndFgStormDuringSpawnsEndsWithEveryTaskDone) {
   EXPECT_EQ(ev.all.back()["succeeded"], 600) << ev.all.back().dump();
 }
 
+// make's children share its process group, so Ctrl-Z stops them with it and
+// fg continues them. sluice's tasks have groups of their own: sluice must
+// pass both on, to the task's whole group (a grandchild too).
+TEST_F(RunSignals, CtrlZStopsEveryTaskGroupAndFgContinuesThem) {
+  write("sluice.yaml", R"Y(tasks:
+  a: {cmd: [@CHILD@, wait-file, go]}
+  b: {run: "@CHILD@ wait-file go"}
+)Y");
+  Launch job;
+  job.args = {"run", "-j2", "--events", "events.jsonl"};
+  job.own_group = true;
+  auto cli = launch(job);
+  auto a = wait_event(is("task_started", "a"));
+  auto b = wait_event(is("task_started", "b"));
+  ASSERT_TRUE(a && b);
+  pid_t pa = (*a)["pid"].get<pid_t>();
+  pid_t pb = (*b)["pid"].get<pid_t>();  // sh; its child test_child waits
+  // b's grandchild: the test child under sh, in the same group.
+  pid_t gb = 0;
+  ASSERT_TRUE(wait_until([&] {
+    std::string kids = slurp("/proc/" + std::to_string(pb) + "/task/" + std::to_string(pb) + "/children");
+    if (!kids.empty()) gb = std::stoi(kids);
+    return gb > 0;
+  }));
+  ::kill(-cli->pid(), SIGTSTP);
+  bool stopped = wait_until([&] {
+    return proc_state(cli->pid()) == 'T' && proc_state(pa) == 'T' && proc_state(gb) == 'T';
+  });
+  EXPECT_TRUE(stopped) << "sluice " << proc_state(cli->pid()) << ", a " << proc_state(pa)
+                       << ", b's child " << proc_state(gb);
+  ::kill(-cli->pid(), SIGCONT);
+  bool running = wait_until([&] {
+    for (pid_t p : {cli->pid(), pa, gb})
+      if (proc_state(p) == 'T') return false;
+    return true;
+  });
+  EXPECT_TRUE(running) << "sluice " << proc_state(cli->pid()) << ", a " << proc_state(pa)
+                       << ", b's child " << proc_state(gb);
+  write("go", "");
+  CliResult r = finish(*cli);
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"a", "b"});
+  EXPECT_EQ(ev.finished("a")["status"], "succeeded");
+  EXPECT_EQ(ev.finished("b")["status"], "succeeded");
+}
+
 }  // namespace

@@ -11,6 +11,7 @@
 #include "executors/local_process_runner.hpp"
 #include "executors/uv_timers.hpp"
 #include "runtime/async.hpp"
+#include "runtime/job_control.hpp"
 #include "runtime/loop.hpp"
 #include "runtime/signal_watcher.hpp"
 #include "runtime/timer.hpp"
@@ -84,6 +85,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
   LocalRunnerOptions runner_options;
   runner_options.secrets = secrets_.values;
   runner_options.child_nofile_soft = options_.child_nofile_soft;
+  runner_options.child_sigpipe_ignored = options_.child_sigpipe_ignored;
   LocalRunnerHooks hooks;
   hooks.on_output = [this](TaskId t, StreamKind s, std::string_view lines) { on_output(t, s, lines); };
   hooks.lookup_output = [this](const std::string& task,
@@ -114,10 +116,14 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
   // task does, whatever is still being watched.
   if (options_.handle_signals) {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      // Ignored when we started (nohup, a shell's background job): leave it so.
+      if (SignalWatcher::ignored_now(sig)) continue;
       signals_.push_back(std::make_unique<SignalWatcher>(
           *loop_, sig, [this](int signo) { scheduler_->interrupt(signo); }));
       signals_.back()->unref();
     }
+    job_control_ = std::make_unique<JobControl>(
+        *loop_, [this] { runner_->stop_tasks(); }, [this] { runner_->continue_tasks(); });
   }
   if (handle_) {
     posts_ = std::make_unique<PostQueue>(*loop_);
@@ -194,6 +200,7 @@ RunResult RunSession::run() {
   tick_.reset();
   posts_.reset();
   signals_.clear();
+  job_control_.reset();
   scheduler_.reset();
   runner_.reset();
   console_.reset();

@@ -34,6 +34,7 @@ class JsonlEventSink;
 class ByteOutput;
 class WriterOutput;
 class SignalWatcher;
+class JobControl;
 class PostQueue;
 class Timer;
 
@@ -77,6 +78,7 @@ class RunSession final : public TaskRunner::Listener {
   std::unique_ptr<LocalProcessRunner> runner_;
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
+  std::unique_ptr<JobControl> job_control_;  ///< Ctrl-Z / fg reach the task groups
   std::unique_ptr<PostQueue> posts_;
   std::unique_ptr<Timer> tick_;
   bool paused_ = false;

@@ -207,13 +207,22 @@ std::vector<std::string> exec_candidates(const std::string& name,
   return out;
 }
 
-std::uint64_t signals_to_reset() {
-  std::uint64_t out = 0;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) out |= std::uint64_t{1} << (sig - 1);
+std::uint64_t signals_to_reset(bool sigpipe_inherited_ignored) {
+  std::uint64_t out = bit(SIGCHLD);
+  if (!sigpipe_inherited_ignored) out |= bit(SIGPIPE);
   for (int sig = 1; sig <= 64; ++sig) {
     struct sigaction now {};
-    if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_DFL)
-      out |= std::uint64_t{1} << (sig - 1);
+    if (::sigaction(sig, nullptr, &now) != 0 || sig == SIGPIPE || sig == SIGCHLD) continue;
+    // An ignored signal stays ignored across exec, as sh and make leave it:
+    // it was ignored when the run started (nohup's SIGHUP), or by the embedder.
+    if (now.sa_handler == SIG_IGN) continue;
+    if (now.sa_handler != SIG_DFL) out |= bit(sig);
+  }
+  // Caught later, while the run watches them (a handler is not inherited
+  // through exec, but it would run on our memory before the exec).
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT}) {
+    struct sigaction now {};
+    if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_IGN) out |= bit(sig);
   }
   return out;
 }

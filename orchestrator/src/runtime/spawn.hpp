@@ -52,7 +52,7 @@ struct SpawnRequest {
   /// raised ours); empty = inherit ours.
   std::optional<std::uint64_t> nofile_soft_limit;
   /// The signals the child sets back to SIG_DFL before exec (a handler would
-  /// run on our memory if one came in between; an ignored signal would stay
+  /// run on our memory if one came in between; an ignored one would stay
   /// ignored after exec). Each reset is a system call while we wait for the
   /// child (~11 us for all 62): who spawns many children passes
   /// signals_to_reset(), computed once.
@@ -73,11 +73,16 @@ using SpawnResult = std::variant<SpawnedChild, SpawnError>;
 
 SpawnResult spawn_child(const SpawnRequest& request);
 
-/// The signals whose disposition is not SIG_DFL now (caught or ignored), plus
-/// those sluice itself catches or ignores later (SIGINT, SIGTERM, SIGHUP,
-/// SIGPIPE, SIGCHLD). A handler installed after this call, for another
-/// signal, is not reset in children spawned with the result.
-std::uint64_t signals_to_reset();
+/// The signals a child sets back to SIG_DFL: those caught now (a handler),
+/// those sluice catches while a run watches them (SIGINT, SIGTERM, SIGHUP,
+/// SIGTSTP, SIGCONT) unless they are ignored now, SIGCHLD, and SIGPIPE
+/// unless `sigpipe_inherited_ignored` (sluice ignores SIGPIPE itself, see
+/// install_process_guards; it tells whether the caller had ignored it too).
+/// Other ignored signals stay ignored in the child, as exec leaves them
+/// (nohup's SIGHUP, a background job's SIGINT). A handler installed after
+/// this call, for another signal, is not reset in children spawned with the
+/// result.
+std::uint64_t signals_to_reset(bool sigpipe_inherited_ignored = false);
 
 /// The exec candidates for `name` under the PATH found in `env` (the default
 /// "/usr/local/bin:/usr/bin:/bin" when it has none); `name` itself when it

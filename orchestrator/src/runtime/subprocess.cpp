@@ -97,6 +97,14 @@ void Subprocess::kill() {
   signal_group(SIGKILL);
 }
 
+void Subprocess::suspend() {
+  if (started_ && !finished_ && pgid_ > 0) ::kill(-pgid_, SIGSTOP);
+}
+
+void Subprocess::resume() {
+  if (started_ && !finished_ && pgid_ > 0) ::kill(-pgid_, SIGCONT);
+}
+
 void Subprocess::pause_reading() {
   paused_ = true;
   if (out_) out_->stop();

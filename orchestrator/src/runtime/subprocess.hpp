@@ -83,6 +83,11 @@ class Subprocess {
   void terminate();
   /// SIGKILL to the group.
   void kill();
+  /// Job control: SIGSTOP / SIGCONT to the task's own group. A child that
+  /// shares sluice's group (interactive) is left alone: the terminal's
+  /// SIGTSTP and fg's SIGCONT reach it directly.
+  void suspend();
+  void resume();
   /// Backpressure: stop / resume reading both pipes.
   void pause_reading();
   void resume_reading();
