@@ -44,7 +44,7 @@ char proc_state(pid_t pid) {
 }
 
 /// A "SigIgn:"/"SigCgt:"-style mask line of /proc status text, decoded.
-[[maybe_unused]] std::uint64_t status_mask(const std::string& status, const std::string& key) {
+std::uint64_t status_mask(const std::string& status, const std::string& key) {
   auto at = status.find(key + ":\t");
   if (at == std::string::npos) {
     ADD_FAILURE() << "no " << key << " in:\n" << status;
@@ -204,6 +204,83 @@ TEST_F(RunSignals, CtrlZStopsEveryTaskGroupAndFgContinuesThem) {
   expect_complete(ev, {"a", "b"});
   EXPECT_EQ(ev.finished("a")["status"], "succeeded");
   EXPECT_EQ(ev.finished("b")["status"], "succeeded");
+}
+
+// `nohup sluice run &` must survive the hangup, as `nohup make &` does, and a
+// shell's background job (SIGINT ignored) must not die of Ctrl-C: a signal
+// ignored when sluice starts is not watched, so it stays ignored.
+class IgnoredAtStart : public RunSignals, public ::testing::WithParamInterface<int> {};
+
+TEST_P(IgnoredAtStart, DoesNotCancelTheRun) {
+  int sig = GetParam();
+  write("sluice.yaml", R"Y(tasks:
+  long: {cmd: [@CHILD@, wait-file, go]}
+)Y");
+  Launch job;
+  job.args = {"run", "--events", "events.jsonl"};
+  job.ignored = {sig};
+  auto cli = launch(job);
+  ASSERT_TRUE(wait_event(is("task_started", "long")));
+  // Watching it would install a handler: then the kill below would cancel.
+  std::string status = slurp("/proc/" + std::to_string(cli->pid()) + "/status");
+  EXPECT_TRUE(status_mask(status, "SigIgn") & bit(sig)) << status;
+  EXPECT_FALSE(status_mask(status, "SigCgt") & bit(sig)) << status;
+  cli->signal(sig);  // discarded at once when ignored
+  write("go", "");
+  CliResult r = finish(*cli);
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"long"});
+  EXPECT_EQ(ev.finished("long")["status"], "succeeded");
+  EXPECT_EQ(ev.all.back()["status"], "succeeded");
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, IgnoredAtStart, ::testing::Values(SIGHUP, SIGINT),
+                         [](const ::testing::TestParamInfo<int>& p) {
+                           return std::string(p.param == SIGHUP ? "Sighup" : "Sigint");
+                         });
+
+/// The SigIgn mask a task's process starts with, as it prints it.
+std::uint64_t child_sigign(const sluice::e2e::Events& ev, const std::string& task) {
+  auto lines = ev.output_lines(task);
+  if (lines.size() != 1) {
+    ADD_FAILURE() << task << " printed " << lines.size() << " lines";
+    return 0;
+  }
+  return status_mask(lines[0] + "\n", "SigIgn");
+}
+
+// POSIX tools keep ignored signals ignored across exec (sh, make, nohup rely
+// on it): under nohup a task must not die of the hangup either. SIGPIPE,
+// ignored by the caller too here, stays ignored although sluice ignores it
+// for itself in any case.
+TEST_F(RunSignals, ChildKeepsTheSignalsSluiceInheritedIgnored) {
+  write("sluice.yaml", R"Y(tasks:
+  status: {cmd: [grep, SigIgn, /proc/self/status]}
+)Y");
+  Launch job;
+  job.args = {"run", "--events", "events.jsonl"};
+  job.ignored = {SIGHUP, SIGPIPE};
+  auto r = finish(*launch(job));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::uint64_t ign = child_sigign(events(), "status");
+  EXPECT_EQ(ign, bit(SIGHUP) | bit(SIGPIPE)) << std::hex << ign;
+}
+
+// What sluice itself catches or ignores is its own business: a child starts
+// with every signal at its default (SIGPIPE too, so `yes | head` ends).
+TEST_F(RunSignals, ChildStartsWithDefaultsWhenNothingWasIgnored) {
+  write("sluice.yaml", R"Y(tasks:
+  status: {cmd: [grep, SigIgn, /proc/self/status]}
+  shell: {run: "grep SigIgn /proc/self/status"}
+)Y");
+  Launch job;
+  job.args = {"run", "--events", "events.jsonl"};
+  auto r = finish(*launch(job));
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto ev = events();
+  EXPECT_EQ(child_sigign(ev, "status"), 0u);
+  EXPECT_EQ(child_sigign(ev, "shell"), 0u);
 }
 
 }  // namespace

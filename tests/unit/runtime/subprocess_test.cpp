@@ -225,12 +225,14 @@ TEST_F(SubprocessTest, ClosingItsOutputEarlyDoesNotEndTheTask) {
   EXPECT_EQ(out_, "before\n");
 }
 
-TEST_F(SubprocessTest, ChildStartsWithTheSignalsWeIgnoreAtTheirDefault) {
-  // sluice ignores SIGPIPE (the guards); an embedder may ignore more. An
-  // ignored signal survives exec, so the child must reset it.
-  struct sigaction ignore {}, before {};
+TEST_F(SubprocessTest, ChildKeepsIgnoredSignalsIgnoredButGetsSigpipeAtItsDefault) {
+  // An ignored signal survives exec, and POSIX tools rely on it (nohup's
+  // SIGHUP, a background job's SIGINT): the child keeps it. SIGPIPE is
+  // ignored by sluice itself (the guards): reset unless the caller had too.
+  struct sigaction ignore {}, usr1_before {}, int_before {};
   ignore.sa_handler = SIG_IGN;
-  ASSERT_EQ(::sigaction(SIGUSR1, &ignore, &before), 0);
+  ASSERT_EQ(::sigaction(SIGUSR1, &ignore, &usr1_before), 0);
+  ASSERT_EQ(::sigaction(SIGINT, &ignore, &int_before), 0);
   auto ignored_in_child = [&](std::uint64_t reset) {
     SubprocessOptions opts;
     opts.spawn.reset_signals = reset;
@@ -242,16 +244,16 @@ TEST_F(SubprocessTest, ChildStartsWithTheSignalsWeIgnoreAtTheirDefault) {
     EXPECT_NE(at, std::string::npos) << out_;
     return at == std::string::npos ? 0 : std::stoull(out_.substr(at + 8, 16), nullptr, 16);
   };
-  std::uint64_t reset = signals_to_reset();
-  std::uint64_t kept = ignored_in_child(0);  // nothing reset: the test can see an ignored signal
-  std::uint64_t reset_ones = ignored_in_child(reset);
-  ::sigaction(SIGUSR1, &before, nullptr);
+  std::uint64_t plain = ignored_in_child(signals_to_reset());
+  std::uint64_t pipe_kept = ignored_in_child(signals_to_reset(true));
+  ::sigaction(SIGUSR1, &usr1_before, nullptr);
+  ::sigaction(SIGINT, &int_before, nullptr);
   auto bit = [](int sig) { return std::uint64_t{1} << (sig - 1); };
-  EXPECT_TRUE(kept & bit(SIGUSR1));
-  EXPECT_TRUE(kept & bit(SIGPIPE));
-  EXPECT_FALSE(reset_ones & bit(SIGUSR1));
-  EXPECT_FALSE(reset_ones & bit(SIGPIPE));
-  EXPECT_TRUE(reset & bit(SIGINT)) << "sluice may catch it later";
+  EXPECT_EQ(plain, bit(SIGUSR1) | bit(SIGINT)) << std::hex << plain;
+  EXPECT_EQ(pipe_kept, bit(SIGUSR1) | bit(SIGINT) | bit(SIGPIPE)) << std::hex << pipe_kept;
+  std::uint64_t reset = signals_to_reset();
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGCHLD, SIGPIPE})
+    EXPECT_TRUE(reset & bit(sig)) << "sluice may catch signal " << sig << " later";
 }
 
 TEST_F(SubprocessTest, ChildSeesOnlyFdsZeroToTwo) {
