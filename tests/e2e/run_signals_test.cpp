@@ -283,4 +283,42 @@ TEST_F(RunSignals, ChildStartsWithDefaultsWhenNothingWasIgnored) {
   EXPECT_EQ(child_sigign(ev, "shell"), 0u);
 }
 
+// `sluice run 1>&-` and the like: the first files sluice opened took the
+// closed numbers, and libuv aborted ("uv__close: Assertion 'fd >
+// STDERR_FILENO' failed"), leaving its temporary directory behind.
+struct ClosedStdio {
+  const char* name;
+  int fd;
+  std::vector<std::string> extra_args;
+};
+
+class ClosedStdioTest : public RunSignals, public ::testing::WithParamInterface<ClosedStdio> {};
+
+TEST_P(ClosedStdioTest, RunsToTheEndAndLeavesNothing) {
+  write("sluice.yaml", R"Y(tasks:
+  a: {cmd: [@CHILD@, touch, a.ran]}
+  b: {run: "echo hello; @CHILD@ touch b.ran", needs: [a]}
+)Y");
+  fs::create_directories(dir_ / "tmp");
+  Launch job;
+  job.args = {"run", "--events", "events.jsonl"};
+  job.args.insert(job.args.end(), GetParam().extra_args.begin(), GetParam().extra_args.end());
+  job.closed = {GetParam().fd};
+  job.env = {"TMPDIR=" + (dir_ / "tmp").string()};
+  CliResult r = finish(*launch(job));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "a.ran"));
+  EXPECT_TRUE(fs::exists(dir_ / "b.ran"));
+  auto ev = events();
+  expect_complete(ev, {"a", "b"});
+  EXPECT_EQ(ev.output_lines("b"), std::vector<std::string>{"hello"});
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp")) << "sluice left its temporary directory";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fds, ClosedStdioTest,
+    ::testing::Values(ClosedStdio{"Stdout", 1, {}}, ClosedStdio{"Stderr", 2, {}},
+                      ClosedStdio{"StdinQuiet", 0, {"-q"}}),
+    [](const ::testing::TestParamInfo<ClosedStdio>& p) { return std::string(p.param.name); });
+
 }  // namespace
