@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -307,6 +308,48 @@ TEST_F(SubprocessTest, ASetsidEscapeeIsFoundAndKilledWhenTheTaskEnds) {
   ASSERT_TRUE(run_until(loop_, [&] {
     return testing::proc_state(escapee) == 0 && supervisor_->pending() == 0;
   }));
+}
+
+/// Turns PR_SET_CHILD_SUBREAPER off for one test (the fixture's guards set
+/// it for the whole process), as for an embedder that never called
+/// install_process_guards().
+class SubreaperOff {
+ public:
+  SubreaperOff() {
+    int flag = 0;
+    ::prctl(PR_GET_CHILD_SUBREAPER, &flag, 0, 0, 0);
+    was_ = flag != 0;
+    ::prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+  }
+  ~SubreaperOff() { ::prctl(PR_SET_CHILD_SUBREAPER, was_ ? 1 : 0, 0, 0, 0); }
+
+ private:
+  bool was_ = false;
+};
+
+bool environ_holds(int pid, const std::string& text) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return env.find(text) != std::string::npos;
+}
+
+TEST_F(SubprocessTest, WithoutTheSubreaperASetsidEscapeeDiesWhenTheRunEnds) {
+  SubreaperOff off;
+  supervisor_ = std::make_unique<ProcessSupervisor>(loop_);
+  ASSERT_FALSE(supervisor_->subreaper());
+  ASSERT_FALSE(start({kChild, "setsid-escape"}));
+  ASSERT_TRUE(wait_finished());
+  int escapee = std::stoi(out_);
+  std::string token = std::string(ProcessSupervisor::kTokenVariable) + "=" + supervisor_->token_prefix();
+  // The premise: the task's end could not reach it (another session, not
+  // our child), and it carries the run's token.
+  ASSERT_TRUE(alive(escapee));
+  ASSERT_TRUE(environ_holds(escapee, token));
+  proc_.reset();
+  supervisor_.reset();  // the run ends
+  // Not our child: init reaps it, slowly here; a zombie is dead enough.
+  EXPECT_TRUE(run_until(loop_, [&] { return !alive(escapee); }))
+      << "escapee " << escapee << " state " << testing::proc_state(escapee);
 }
 
 TEST_F(SubprocessTest, DestroyingARunningSubprocessKillsAndReapsIt) {
