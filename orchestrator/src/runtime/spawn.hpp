@@ -66,7 +66,9 @@ struct SpawnedChild {
 
 struct SpawnError {
   int err = 0;          ///< errno of the step that failed
-  std::string message;  ///< "command not found: fecth", "working directory does not exist: /x"
+  /// "command not found: fecth", "cannot run 'make': working directory does
+  /// not exist: /x", "bad interpreter: ./x.sh: /no/such/sh not found"
+  std::string message;
 };
 
 using SpawnResult = std::variant<SpawnedChild, SpawnError>;

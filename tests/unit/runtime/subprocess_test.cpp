@@ -113,7 +113,60 @@ TEST_F(SubprocessTest, TellsCommandNotFoundFromPermissionDeniedFromMissingDirect
   opts.spawn.working_dir = dir + "/missing";
   auto e3 = start({kChild, "exit", "0"}, opts);
   ASSERT_TRUE(e3);
-  EXPECT_EQ(e3->message, "working directory does not exist: " + dir + "/missing");
+  EXPECT_EQ(e3->message, "cannot run '" + kChild + "': working directory does not exist: " + dir + "/missing");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SubprocessTest, AMissingInterpreterIsNamedNotTakenForAMissingFile) {
+  // execve says ENOENT for an existing script whose #! interpreter is
+  // missing: "no such file: ./bad.sh" would send the user looking for the
+  // wrong file.
+  std::string dir = ::testing::TempDir() + "sluice_interp_XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir.data()));
+  std::ofstream(dir + "/bad.sh") << "#!/no/such/interp -e\nexit 0\n";
+  ::chmod((dir + "/bad.sh").c_str(), 0755);
+  auto direct = start({dir + "/bad.sh"});
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(direct->err, ENOENT);
+  EXPECT_EQ(direct->message, "bad interpreter: " + dir + "/bad.sh: /no/such/interp not found");
+
+  // Relative to the child's working directory, as it ran.
+  SubprocessOptions in_dir;
+  in_dir.spawn.working_dir = dir;
+  auto relative = start({"./bad.sh"}, in_dir);
+  ASSERT_TRUE(relative);
+  EXPECT_EQ(relative->message, "bad interpreter: ./bad.sh: /no/such/interp not found");
+
+  // Found on the PATH: the path it was found at.
+  SubprocessOptions on_path;
+  on_path.spawn.env = {"PATH=/nonexistent:" + dir};
+  auto looked_up = start({"bad.sh"}, on_path);
+  ASSERT_TRUE(looked_up);
+  EXPECT_EQ(looked_up->message, "bad interpreter: " + dir + "/bad.sh: /no/such/interp not found");
+
+  auto missing = start({dir + "/no-such-file"});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->message, "no such file: " + dir + "/no-such-file");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SubprocessTest, AMissingElfLoaderIsNamed) {
+  // The same trap for a binary built for another libc: its PT_INTERP is
+  // missing. Made here from a copy of /bin/true with its loader renamed.
+  std::ifstream in("/bin/true", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = bytes.find("/lib64/ld-linux");
+  if (at == std::string::npos) GTEST_SKIP() << "/bin/true has no /lib64 loader here";
+  bytes.replace(at, 6, "/nolib");
+  std::string loader = bytes.substr(at, bytes.find('\0', at) - at);
+  std::string dir = ::testing::TempDir() + "sluice_elf_XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir.data()));
+  std::string bin = dir + "/foreign";
+  std::ofstream(bin, std::ios::binary) << bytes;
+  ::chmod(bin.c_str(), 0755);
+  auto e = start({bin});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->message, "bad ELF interpreter: " + bin + ": " + loader + " not found");
   std::filesystem::remove_all(dir);
 }
 
