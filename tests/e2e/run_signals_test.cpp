@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using sluice::e2e::CliResult;
 using sluice::e2e::CliTest;
 using sluice::e2e::expect_complete;
+using sluice::e2e::json;
 using sluice::e2e::RunningCli;
 using sluice::e2e::slurp;
 using sluice::e2e::wait_until;
@@ -320,5 +321,26 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(ClosedStdio{"Stdout", 1, {}}, ClosedStdio{"Stderr", 2, {}},
                       ClosedStdio{"StdinQuiet", 0, {"-q"}}),
     [](const ::testing::TestParamInfo<ClosedStdio>& p) { return std::string(p.param.name); });
+
+// max_rss_kb is the task's, not sluice's: a spawn shares sluice's memory, and
+// the kernel's exec carries that memory's peak into the child's ru_maxrss,
+// so /bin/true in a 20,000-task file "used" what sluice needed to load it.
+TEST_F(RunSignals, MaxRssIsTheTasksOwnOrLeftOut) {
+  std::string yaml = "tasks:\n  big: {cmd: [@CHILD@, alloc, \"96\"]}\n  small: {cmd: [/bin/true]}\n";
+  for (int i = 0; i < 20000; ++i) yaml += "  pad" + std::to_string(i) + ": {cmd: [/bin/true, \"" + std::string(64, 'x') + "\"]}\n";
+  write("sluice.yaml", yaml);
+  Launch job;
+  job.args = {"run", "-q", "--output", "quiet", "--events", "events.jsonl", "big", "small"};
+  CliResult r = finish(*launch(job));
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"big", "small"});
+  EXPECT_GE(ev.finished("big").value("max_rss_kb", 0), 96 * 1024) << ev.finished("big").dump();
+  json small = ev.finished("small");
+  if (small.contains("max_rss_kb")) {
+    EXPECT_LT(small["max_rss_kb"].get<int>(), 4096) << small.dump();
+  }
+  EXPECT_TRUE(small.contains("cpu_ms")) << small.dump();
+}
 
 }  // namespace

@@ -82,7 +82,26 @@ TEST_F(SubprocessTest, ReportsExitCodeAndRusage) {
   EXPECT_EQ(status_->exit_code, 7);
   EXPECT_FALSE(status_->signal);
   EXPECT_GE(status_->cpu_ms, 0);
-  EXPECT_GT(status_->max_rss_kb, 0);
+}
+
+TEST_F(SubprocessTest, ReportsTheChildsPeakMemoryNotSluices) {
+  ASSERT_FALSE(start({kChild, "alloc", "64"}));
+  ASSERT_TRUE(wait_finished());
+  ASSERT_EQ(status_->exit_code, 0);
+  EXPECT_GE(status_->max_rss_kb, 64 * 1024);
+
+  // The spawn shares our mm, and exec carries its peak into the child's
+  // ru_maxrss: from a 256 MiB parent, /bin/true "used" 256 MiB. That value
+  // says nothing about the child: unknown (0), never ours passed off as its.
+  constexpr std::size_t kBallast = 256u << 20;
+  std::unique_ptr<char[]> ballast(new char[kBallast]);
+  std::memset(ballast.get(), 1, kBallast);
+  status_.reset();
+  ASSERT_FALSE(start({"/bin/true"}));
+  ASSERT_TRUE(wait_finished());
+  ASSERT_EQ(status_->exit_code, 0);
+  EXPECT_LT(status_->max_rss_kb, 8 * 1024);
+  EXPECT_EQ(ballast[kBallast - 1], 1);
 }
 
 TEST_F(SubprocessTest, ReportsTheSignalThatKilledIt) {
