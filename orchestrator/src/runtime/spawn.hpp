@@ -8,7 +8,7 @@
 /// small stack. The child, using raw system calls only, in this order:
 /// joins its own process group (optional), sets the parent-death signal to
 /// SIGKILL (and exits if the parent already died), resets the signal
-/// dispositions that are not the default (see signals_to_reset), restores
+/// dispositions that must not survive the exec (see signals_to_reset), restores
 /// the soft RLIMIT_NOFILE that the guards raised, chdir()s, dup2s the stdio
 /// fds, closes every fd >= 3 (close_range: an inherited fd 100 would
 /// otherwise leak), discards a pending SIGTSTP/SIGTTIN/SIGTTOU (sent to
@@ -17,7 +17,9 @@
 /// signals and tries execve on each PATH candidate (PATH from the CHILD's
 /// environment) until one is not ENOENT. A failure is written to memory the
 /// parent shares (CLONE_VM) and the parent, resumed by CLONE_VFORK only after
-/// the exec or the exit, reaps the child and returns the error.
+/// the exec or the exit, reaps the child and returns the error (reading the
+/// file's `#!` line or ELF interpreter when exec said ENOENT for a file that
+/// exists).
 ///
 /// The parent-death signal follows the THREAD that spawned the child: spawn
 /// from the loop thread, which lives as long as the run. Any thread may call.
