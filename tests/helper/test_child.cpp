@@ -174,7 +174,9 @@ int main(int argc, char** argv) {
     auto* mem = static_cast<volatile char*>(malloc(len));
     if (!mem) return 3;
     for (size_t i = 0; i < len; i += 4096) mem[i] = 1;
-    return mem[len / 2] == 1 ? 0 : 3;
+    int rc = mem[len / 2] == 1 ? 0 : 3;
+    free(const_cast<char*>(mem));
+    return rc;
   }
   if (cmd == "lines" && argc >= 3) {
     long n = atol(argv[2]);
