@@ -108,6 +108,7 @@ int run(const Context& ctx, const RunFlags& f) {
   options.events_path = f.events;
   options.handle_signals = true;
   options.child_nofile_soft = guards.nofile_soft_before;
+  options.child_sigpipe_ignored = guards.sigpipe_ignored_before;
 
   RunResult result = run_pipeline(loaded->pipeline, loaded->graph, options);
   if (!result.diagnostics.empty()) {

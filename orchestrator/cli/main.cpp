@@ -7,8 +7,11 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "sluice/process_guards.hpp"
 
 int main(int argc, char** argv) {
+  // Before anything opens a file: `sluice run 1>&-` would put one on fd 1.
+  sluice::reopen_closed_stdio();
   using namespace sluice::cli;
   CLI::App app{"sluice: async subprocess and file pipelines", "sluice"};
   Context ctx;

@@ -4,6 +4,7 @@
 ///   exit N                       exit with status N
 ///   write N BYTE [out|err]       write N copies of BYTE (a number 0-255) to stdout/stderr
 ///   lines N                      print "line 1\n" ... "line N\n"
+///   alloc MIB                    allocate MIB MiB, write to every page, exit 0
 ///   print TEXT                   print TEXT as is (no newline added)
 ///   echo-stdin                   copy stdin to stdout until EOF
 ///   ignore-term                  ignore SIGTERM, print "ready\n", wait for SIGKILL
@@ -167,6 +168,15 @@ int main(int argc, char** argv) {
       n -= static_cast<long>(len);
     }
     return 0;
+  }
+  if (cmd == "alloc" && argc >= 3) {
+    size_t len = static_cast<size_t>(atol(argv[2])) << 20;
+    auto* mem = static_cast<volatile char*>(malloc(len));
+    if (!mem) return 3;
+    for (size_t i = 0; i < len; i += 4096) mem[i] = 1;
+    int rc = mem[len / 2] == 1 ? 0 : 3;
+    free(const_cast<char*>(mem));
+    return rc;
   }
   if (cmd == "lines" && argc >= 3) {
     long n = atol(argv[2]);

@@ -77,6 +77,9 @@ struct TaskFinished {
   bool ignored = false;  ///< a continue_on_error failure
   std::int64_t duration_ms = 0;
   std::int64_t cpu_ms = 0;
+  /// Peak RSS of the task's processes (the max over attempts); 0 when
+  /// unknown: no process ran, or its peak was not above sluice's own, which
+  /// every child inherits as a floor (the event stream then omits it).
   std::int64_t max_rss_kb = 0;
 };
 

@@ -10,8 +10,11 @@
 ///   children get the old soft limit back (pass `nofile_soft_before` to the
 ///   run; select() users break above 1024).
 ///
-/// Handlers for SIGINT/SIGTERM/SIGHUP are not installed here: a run watches
-/// those signals on its own loop while it runs.
+/// - fds 0, 1 and 2 opened on /dev/null when closed (reopen_closed_stdio).
+///
+/// Handlers for SIGINT/SIGTERM/SIGHUP (and SIGTSTP/SIGCONT for job control)
+/// are not installed here: a run watches those signals on its own loop while
+/// it runs (RunOptions::handle_signals), except those ignored when it starts.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,9 @@ namespace sluice {
 struct ProcessGuards {
   bool subreaper = false;       ///< PR_SET_CHILD_SUBREAPER is on
   bool sigpipe_ignored = false;
+  /// SIGPIPE was already ignored before (inherited from the caller): then
+  /// children keep it ignored too (pass this to RunOptions::child_sigpipe_ignored).
+  bool sigpipe_ignored_before = false;
   /// The soft RLIMIT_NOFILE before it was raised (give this to children);
   /// empty when it could not be read.
   std::optional<std::uint64_t> nofile_soft_before;
@@ -31,5 +37,13 @@ struct ProcessGuards {
 };
 
 ProcessGuards install_process_guards();
+
+/// Opens /dev/null on each of fds 0, 1 and 2 that is closed (`sluice run
+/// 1>&-`), so that no file opened later takes its number: libuv aborts when
+/// asked to close fd 0-2, and a pipe or log file on fd 1 would receive what
+/// is meant for stdout. Call it first, before anything opens a file (the CLI
+/// does, in main); install_process_guards() calls it too. Returns a mask of
+/// the fds it opened (bit n = fd n).
+int reopen_closed_stdio();
 
 }  // namespace sluice

@@ -48,13 +48,21 @@ struct RunOptions {
   std::string events_path;  ///< JSON lines; "-" = stdout; empty = none
 
   /// Watch SIGINT, SIGTERM and SIGHUP while the run lasts and cancel it on
-  /// them, as the CLI does (SPEC §2). Off by default: signals are the
+  /// them, as the CLI does (SPEC §2), and forward job control to the tasks'
+  /// process groups: on SIGTSTP every task group gets SIGSTOP and sluice
+  /// stops itself, on SIGCONT the groups get SIGCONT. A signal ignored when
+  /// the run starts is not watched (nohup's SIGHUP, a background job's
+  /// SIGINT), as sh and make leave it. Off by default: signals are the
   /// embedding program's business unless it asks.
   bool handle_signals = false;
 
   /// The soft RLIMIT_NOFILE children get; pass ProcessGuards::nofile_soft_before
   /// after install_process_guards() raised sluice's own. Empty = inherit.
   std::optional<std::uint64_t> child_nofile_soft;
+  /// Children keep SIGPIPE ignored; pass ProcessGuards::sigpipe_ignored_before
+  /// (the caller had ignored it). Otherwise they get it at its default even
+  /// though the guards ignore it in sluice.
+  bool child_sigpipe_ignored = false;
 
   /// Every event, as it happens, on the run's thread.
   std::function<void(const Event&)> on_event;

@@ -12,6 +12,7 @@
 #include "executors/local_process_runner.hpp"
 #include "executors/uv_timers.hpp"
 #include "runtime/async.hpp"
+#include "runtime/job_control.hpp"
 #include "runtime/loop.hpp"
 #include "runtime/signal_watcher.hpp"
 #include "runtime/timer.hpp"
@@ -115,6 +116,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
   // stdout is the event stream: an interactive task writes to the terminal
   // through stderr instead, where the console is.
   if (options_.events_path == "-") runner_options.interactive_stdout = STDERR_FILENO;
+  runner_options.child_sigpipe_ignored = options_.child_sigpipe_ignored;
   LocalRunnerHooks hooks;
   hooks.on_output = [this](TaskId t, StreamKind s, std::string_view lines) { on_output(t, s, lines); };
   hooks.lookup_output = [this](const std::string& task,
@@ -146,10 +148,14 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
   // task does, whatever is still being watched.
   if (options_.handle_signals) {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      // Ignored when we started (nohup, a shell's background job): leave it so.
+      if (SignalWatcher::ignored_now(sig)) continue;
       signals_.push_back(std::make_unique<SignalWatcher>(
           *loop_, sig, [this](int signo) { scheduler_->interrupt(signo); }));
       signals_.back()->unref();
     }
+    job_control_ = std::make_unique<JobControl>(
+        *loop_, [this] { runner_->stop_tasks(); }, [this] { runner_->continue_tasks(); });
   }
   if (handle_) {
     posts_ = std::make_unique<PostQueue>(*loop_);
@@ -239,6 +245,7 @@ RunResult RunSession::run() {
   react_.reset();
   posts_.reset();
   signals_.clear();
+  job_control_.reset();
   scheduler_.reset();
   handoff_.reset();
   runner_.reset();

@@ -41,6 +41,7 @@ class JsonlEventSink;
 class FdOutput;
 class WriterOutput;
 class SignalWatcher;
+class JobControl;
 class PostQueue;
 class Timer;
 
@@ -99,6 +100,7 @@ class RunSession final : public TaskRunner::Listener {
   std::unique_ptr<TaskRunner> handoff_;  ///< runner_ as the scheduler drives it
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
+  std::unique_ptr<JobControl> job_control_;  ///< Ctrl-Z / fg reach the task groups
   std::unique_ptr<PostQueue> posts_;
   std::unique_ptr<Timer> tick_;
   std::unique_ptr<Timer> react_;

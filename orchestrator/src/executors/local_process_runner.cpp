@@ -78,6 +78,14 @@ void LocalProcessRunner::kill(TaskId task) {
   if (auto it = tasks_.find(task); it != tasks_.end()) it->second->kill();
 }
 
+void LocalProcessRunner::stop_tasks() {
+  for (auto& [id, t] : tasks_) t->suspend();
+}
+
+void LocalProcessRunner::continue_tasks() {
+  for (auto& [id, t] : tasks_) t->resume();
+}
+
 void LocalProcessRunner::pause_reading() {
   paused_ = true;
   for (auto& [id, t] : tasks_) t->pause_reading();

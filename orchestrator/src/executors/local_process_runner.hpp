@@ -58,6 +58,9 @@ struct LocalRunnerOptions {
   std::vector<std::pair<std::string, std::string>> secrets;  ///< name -> value
   /// The soft RLIMIT_NOFILE children get (ProcessGuards::nofile_soft_before).
   std::optional<std::uint64_t> child_nofile_soft;
+  /// Children keep SIGPIPE ignored (ProcessGuards::sigpipe_ignored_before);
+  /// else they get it at its default, whatever sluice does with it.
+  bool child_sigpipe_ignored = false;
   std::string temp_dir;  ///< for $SLUICE_OUTPUT files; empty = $TMPDIR or /tmp
   std::chrono::milliseconds drain_grace{250};
   std::chrono::milliseconds drain_cap{2000};
@@ -93,6 +96,11 @@ class LocalProcessRunner final : public TaskRunner {
   void start(TaskId task, int attempt) override;
   void terminate(TaskId task) override;
   void kill(TaskId task) override;
+
+  /// Job control (Ctrl-Z, fg): SIGSTOP / SIGCONT to every running task's
+  /// process group, which the terminal's signals do not reach.
+  void stop_tasks();
+  void continue_tasks();
 
   /// Backpressure for every task (sinks are full) ...
   void pause_reading();
@@ -135,7 +143,7 @@ class LocalProcessRunner final : public TaskRunner {
   Timer reap_timer_;
   bool paused_ = false;
   /// Signal dispositions children reset, looked up once (see spawn.hpp).
-  std::uint64_t reset_signals_ = signals_to_reset();
+  std::uint64_t reset_signals_ = signals_to_reset(options_.child_sigpipe_ignored);
   /// While more tasks run than this, nobody spins for a child's exit.
   std::size_t cpus_ = std::max(1u, std::thread::hardware_concurrency());
 };

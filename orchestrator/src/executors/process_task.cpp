@@ -356,6 +356,14 @@ void ProcessTask::kill() {
   if (proc_) proc_->kill();
 }
 
+void ProcessTask::suspend() {
+  if (proc_) proc_->suspend();
+}
+
+void ProcessTask::resume() {
+  if (proc_) proc_->resume();
+}
+
 void ProcessTask::pause_reading() {
   paused_ = true;
   if (proc_) proc_->pause_reading();

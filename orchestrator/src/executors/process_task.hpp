@@ -29,6 +29,9 @@ class ProcessTask {
   void start();
   void terminate();
   void kill();
+  /// Job control: SIGSTOP / SIGCONT to the running process's group.
+  void suspend();
+  void resume();
   void pause_reading();
   void resume_reading();
 

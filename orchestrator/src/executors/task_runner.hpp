@@ -27,7 +27,7 @@ struct AttemptOutcome {
   bool spawn_failed = false;    ///< not retried (command not found, permission denied, ...)
   bool skipped_by_if = false;   ///< the `if` command exited 1-125: the task is skipped
   std::int64_t cpu_ms = 0;
-  std::int64_t max_rss_kb = 0;
+  std::int64_t max_rss_kb = 0;  ///< 0: unknown (see runtime/subprocess.hpp)
 
   bool succeeded() const {
     return !skipped_by_if && error.empty() && !signal && exit_code && *exit_code == 0;

@@ -24,6 +24,8 @@ struct ExitStatus {
   std::optional<int> exit_code;
   std::optional<int> signal;
   std::int64_t cpu_ms = 0;
+  /// Peak RSS of the child and its reaped descendants; 0 when unknown
+  /// (Subprocess clears a value the child inherited from sluice).
   std::int64_t max_rss_kb = 0;
 };
 

@@ -81,6 +81,8 @@ ProcessSupervisor::ProcessSupervisor(Loop& loop) : loop_(loop), timer_(loop) {
   int flag = 0;
   subreaper_ = ::prctl(PR_GET_CHILD_SUBREAPER, &flag, 0, 0, 0) == 0 && flag != 0;
   pid_ = ::getpid();
+  auto t = std::chrono::steady_clock::now().time_since_epoch().count();
+  prefix_ = std::to_string(pid_) + "." + std::to_string(t) + ".";
 }
 
 ProcessSupervisor::~ProcessSupervisor() {
@@ -89,11 +91,35 @@ ProcessSupervisor::~ProcessSupervisor() {
     while (::waitpid(o.pid, nullptr, 0) < 0 && errno == EINTR) {
     }
   }
+  if (!subreaper_) kill_escapees();
 }
 
-std::string ProcessSupervisor::new_token() {
-  auto t = std::chrono::steady_clock::now().time_since_epoch().count();
-  return std::to_string(pid_) + "." + std::to_string(t) + "." + std::to_string(++counter_);
+std::string ProcessSupervisor::new_token() { return prefix_ + std::to_string(++counter_); }
+
+int ProcessSupervisor::kill_escapees() {
+  // A prefix of the entry: no NUL after it.
+  std::string entry = std::string(1, '\0') + kTokenVariable + "=" + prefix_;
+  std::unordered_set<int> killed;
+  // A process may fork between the scan and the kill: scan again until a
+  // pass finds nobody new (a killed process cannot fork any more).
+  for (int pass = 0; pass < 4; ++pass) {
+    DIR* proc = ::opendir("/proc");
+    if (!proc) break;
+    std::size_t before = killed.size();
+    while (dirent* d = ::readdir(proc)) {
+      char* end = nullptr;
+      long pid = std::strtol(d->d_name, &end, 10);
+      if (pid <= 0 || *end != '\0' || pid == pid_ || killed.count(static_cast<int>(pid))) continue;
+      if (!has_token(static_cast<int>(pid), entry)) continue;  // a zombie's environ is empty
+      std::optional<StatLine> st = read_stat(static_cast<int>(pid));
+      if (st && st->pgrp == pid && st->pgrp != ::getpgrp()) ::kill(-static_cast<int>(pid), SIGKILL);
+      ::kill(static_cast<int>(pid), SIGKILL);
+      killed.insert(static_cast<int>(pid));
+    }
+    ::closedir(proc);
+    if (killed.size() == before) break;
+  }
+  return static_cast<int>(killed.size());
 }
 
 std::vector<int> ProcessSupervisor::list_children() {

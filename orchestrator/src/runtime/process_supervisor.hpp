@@ -23,10 +23,18 @@
 /// (pthread_exit from main: such an embedder's orphans are missed). If that
 /// file cannot be read, every thread's list is read instead.
 ///
+/// Without the subreaper (an embedder that did not call
+/// install_process_guards) escapees are not re-parented to us, so a task's
+/// end only kills its group; the run's end (this object's destruction, also
+/// after a cancel) then scans /proc once for processes whose environment
+/// holds this supervisor's token prefix (every token is `<pid>.<start
+/// time>.<n>`) and SIGKILLs them, without waiting: they are not our
+/// children. One scan per run, nothing per task.
+///
 /// Known gaps: an escapee that cleared its environment and left the group is
 /// not attributable; one that exited before the sweep stays a zombie until
 /// sluice exits (reaping an unattributed zombie could steal an embedder's
-/// libuv child). Without the subreaper only the group kill applies.
+/// libuv child); without the subreaper, escapees live until the run ends.
 /// Loop thread only; one per loop.
 #pragma once
 
@@ -47,13 +55,19 @@ class ProcessSupervisor {
   static constexpr const char* kTokenVariable = "SLUICE_PROCESS_TOKEN";
 
   explicit ProcessSupervisor(Loop& loop);
-  /// SIGKILLs and reaps (blocking) every orphan still pending.
+  /// SIGKILLs and reaps (blocking) every orphan still pending; without the
+  /// subreaper, then kill_escapees().
   ~ProcessSupervisor();
   ProcessSupervisor(const ProcessSupervisor&) = delete;
   ProcessSupervisor& operator=(const ProcessSupervisor&) = delete;
 
-  /// A fresh token for one spawn.
+  /// A fresh token for one spawn: token_prefix() and a counter.
   std::string new_token();
+  /// Shared by every token of this supervisor (of one run).
+  const std::string& token_prefix() const { return prefix_; }
+  /// SIGKILLs every process, anywhere, whose environment holds one of our
+  /// tokens (one /proc scan; not waited for). Returns how many.
+  int kill_escapees();
   void child_started(int pid) { live_.insert(pid); }
   void child_reaped(int pid) { live_.erase(pid); }
 
@@ -83,6 +97,7 @@ class ProcessSupervisor {
   Timer timer_;
   bool subreaper_ = false;
   std::uint64_t counter_ = 0;
+  std::string prefix_;
   int pid_ = 0;
   UniqueFd children_fd_;
   std::string text_;             ///< reused read buffer

@@ -1,5 +1,7 @@
 #include "runtime/signal_watcher.hpp"
 
+#include <signal.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +15,11 @@ SignalWatcher::SignalWatcher(Loop& loop, int signum, std::function<void(int)> on
   rc = uv_signal_start(handle_.raw(), &SignalWatcher::on_signal, signum);
   if (rc != 0)
     throw std::runtime_error("watch signal " + std::to_string(signum) + ": " + uv_strerror(rc));
+}
+
+bool SignalWatcher::ignored_now(int signum) {
+  struct sigaction now {};
+  return ::sigaction(signum, nullptr, &now) == 0 && now.sa_handler == SIG_IGN;
 }
 
 void SignalWatcher::stop() { uv_signal_stop(handle_.raw()); }

@@ -1,7 +1,9 @@
 /// SignalWatcher: a uv_signal_t calling back on the loop thread for one
 /// signal (SIGINT, SIGTERM, SIGHUP for the engine). libuv installs the
-/// process-wide handler while a watcher is active and restores the previous
-/// disposition when the last one stops. Loop thread only.
+/// process-wide handler while a watcher is active and sets SIG_DFL (not the
+/// previous disposition) when the last one stops: so do not watch a signal
+/// that is ignored (ignored_now()), or it is no longer ignored after the run.
+/// Loop thread only.
 #pragma once
 
 #include <functional>
@@ -17,6 +19,9 @@ class SignalWatcher {
   SignalWatcher(Loop& loop, int signum, std::function<void(int)> on_signal);
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+  /// Whether `signum` is ignored (SIG_IGN) in this process now.
+  static bool ignored_now(int signum);
 
   void stop();
   /// Lets the loop end while only this watcher is active.

@@ -1,10 +1,12 @@
 #include "runtime/spawn.hpp"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +53,9 @@ struct KernelRlimit {
 
 constexpr std::size_t kChildStack = 64 * 1024;
 
+constexpr std::uint64_t bit(int sig) { return std::uint64_t{1} << (sig - 1); }
+constexpr std::uint64_t kJobStopSignals = bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
+
 /// Runs in the vfork-style child: shares our memory and our thread's TLS,
 /// so it only makes raw system calls (no malloc, no locks, no sanitizer
 /// interceptors) and never returns into our frames.
@@ -89,6 +94,19 @@ int child_main(void* raw) {
     if (rc < 0) child_fail(a, Stage::Stdio);
   }
   syscall(SYS_close_range, 3u, ~0u, 0u);
+  // A stop signal sent to sluice's group before our setpgid is pending here
+  // (everything is blocked): unblocked, it would stop us in our new group,
+  // where fg's SIGCONT never comes, with sluice waiting for our exec. Setting
+  // a pending signal's action to SIG_IGN discards it; then restore the action.
+  std::uint64_t pending = 0;
+  syscall(SYS_rt_sigpending, &pending, sizeof pending);
+  for (std::uint64_t left = pending & kJobStopSignals; left != 0; left &= left - 1) {
+    int sig = __builtin_ctzll(left) + 1;
+    KernelSigaction ign{}, old{};
+    ign.handler = SIG_IGN;
+    syscall(SYS_rt_sigaction, sig, &ign, &old, sizeof(std::uint64_t));
+    syscall(SYS_rt_sigaction, sig, &old, nullptr, sizeof(std::uint64_t));
+  }
   std::uint64_t none = 0;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
   bool denied = false;
@@ -143,17 +161,84 @@ std::vector<char*> merged_env(const SpawnRequest& req) {
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string describe(Stage stage, int err, const SpawnRequest& req) {
+/// `path` as the child resolved it: after its chdir.
+std::string as_child_sees(const std::string& path, const SpawnRequest& req) {
+  if (path.empty() || path[0] == '/' || req.working_dir.empty()) return path;
+  return req.working_dir + "/" + path;
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// The PT_INTERP of an ELF file of this machine's byte order, or "".
+template <typename Ehdr, typename Phdr>
+std::string elf_interpreter(int fd) {
+  Ehdr eh{};
+  if (::pread(fd, &eh, sizeof eh, 0) != static_cast<ssize_t>(sizeof eh)) return {};
+  if (eh.e_phentsize != sizeof(Phdr)) return {};
+  for (unsigned i = 0; i < eh.e_phnum && i < 256; ++i) {
+    Phdr ph{};
+    off_t at = static_cast<off_t>(eh.e_phoff + i * sizeof(Phdr));
+    if (::pread(fd, &ph, sizeof ph, at) != static_cast<ssize_t>(sizeof ph)) return {};
+    if (ph.p_type != PT_INTERP) continue;
+    char buf[4096] = {};
+    std::size_t len = ph.p_filesz < sizeof buf - 1 ? static_cast<std::size_t>(ph.p_filesz) : sizeof buf - 1;
+    if (::pread(fd, buf, len, static_cast<off_t>(ph.p_offset)) != static_cast<ssize_t>(len)) return {};
+    return std::string(buf);  // up to its NUL
+  }
+  return {};
+}
+
+/// Why execve said ENOENT for `shown` although the file exists: its `#!`
+/// interpreter or its ELF loader is missing. Read only after a failure.
+std::string missing_interpreter(const std::string& shown, const std::string& path,
+                                const SpawnRequest& req) {
+  std::string generic = "cannot run " + shown + ": exec reports no such file, yet it exists";
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return generic;
+  char head[256] = {};
+  ssize_t n = ::pread(fd.get(), head, sizeof head - 1, 0);
+  if (n >= 2 && head[0] == '#' && head[1] == '!') {
+    std::string_view line(head + 2, static_cast<std::size_t>(n - 2));
+    line = line.substr(0, line.find('\n'));
+    std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return generic;
+    std::string interp(line.substr(start, line.find_first_of(" \t", start) - start));
+    if (!exists(as_child_sees(interp, req))) return "bad interpreter: " + shown + ": " + interp + " not found";
+    return generic;
+  }
+  if (n >= SELFMAG && std::memcmp(head, ELFMAG, SELFMAG) == 0) {
+    std::string interp = head[EI_CLASS] == ELFCLASS64 ? elf_interpreter<Elf64_Ehdr, Elf64_Phdr>(fd.get())
+                                                      : elf_interpreter<Elf32_Ehdr, Elf32_Phdr>(fd.get());
+    if (!interp.empty() && !exists(interp))
+      return "bad ELF interpreter: " + shown + ": " + interp + " not found";
+  }
+  return generic;
+}
+
+std::string not_found(const std::string& name, const std::vector<std::string>& candidates,
+                      const SpawnRequest& req) {
+  for (const auto& c : candidates) {
+    std::string path = as_child_sees(c, req);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return missing_interpreter(c, path, req);
+  }
+  return name.find('/') == std::string::npos ? "command not found: " + name : "no such file: " + name;
+}
+
+std::string describe(Stage stage, int err, const SpawnRequest& req,
+                     const std::vector<std::string>& candidates) {
   const std::string& name = req.argv.empty() ? std::string() : req.argv[0];
+  const std::string cannot_run = "cannot run '" + name + "': ";
   switch (stage) {
     case Stage::Chdir:
-      if (err == ENOENT) return "working directory does not exist: " + req.working_dir;
-      if (err == ENOTDIR) return "working directory is not a directory: " + req.working_dir;
-      return "cannot enter working directory " + req.working_dir + ": " + std::strerror(err);
+      if (err == ENOENT) return cannot_run + "working directory does not exist: " + req.working_dir;
+      if (err == ENOTDIR) return cannot_run + "working directory is not a directory: " + req.working_dir;
+      return cannot_run + "cannot enter working directory " + req.working_dir + ": " + std::strerror(err);
     case Stage::Exec:
-      if (err == ENOENT)
-        return name.find('/') == std::string::npos ? "command not found: " + name
-                                                   : "no such file: " + name;
+      if (err == ENOENT) return not_found(name, candidates, req);
       if (err == EACCES) return "permission denied: " + name;
       if (err == ENOEXEC) return "exec format error: " + name;
       return "spawn " + quoted(name) + ": " + std::strerror(err);
@@ -191,13 +276,22 @@ std::vector<std::string> exec_candidates(const std::string& name,
   return out;
 }
 
-std::uint64_t signals_to_reset() {
-  std::uint64_t out = 0;
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) out |= std::uint64_t{1} << (sig - 1);
+std::uint64_t signals_to_reset(bool sigpipe_inherited_ignored) {
+  std::uint64_t out = bit(SIGCHLD);
+  if (!sigpipe_inherited_ignored) out |= bit(SIGPIPE);
   for (int sig = 1; sig <= 64; ++sig) {
     struct sigaction now {};
-    if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_DFL)
-      out |= std::uint64_t{1} << (sig - 1);
+    if (::sigaction(sig, nullptr, &now) != 0 || sig == SIGPIPE || sig == SIGCHLD) continue;
+    // An ignored signal stays ignored across exec, as sh and make leave it:
+    // it was ignored when the run started (nohup's SIGHUP), or by the embedder.
+    if (now.sa_handler == SIG_IGN) continue;
+    if (now.sa_handler != SIG_DFL) out |= bit(sig);
+  }
+  // Caught later, while the run watches them (a handler is not inherited
+  // through exec, but it would run on our memory before the exec).
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT}) {
+    struct sigaction now {};
+    if (::sigaction(sig, nullptr, &now) == 0 && now.sa_handler != SIG_IGN) out |= bit(sig);
   }
   return out;
 }
@@ -270,9 +364,13 @@ SpawnResult spawn_child(const SpawnRequest& req) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    return SpawnError{args.err, describe(static_cast<Stage>(args.stage), args.err, req)};
+    return SpawnError{args.err, describe(static_cast<Stage>(args.stage), args.err, req, candidates)};
   }
-  return SpawnedChild{pid, std::move(pidfd_owner)};
+  // The same maximum as RUSAGE_SELF (the process's and the mm's peak), a
+  // third of the cost: it does not walk the threads.
+  struct rusage usage {};
+  ::getrusage(RUSAGE_THREAD, &usage);
+  return SpawnedChild{pid, std::move(pidfd_owner), usage.ru_maxrss};
 }
 
 }  // namespace sluice::detail

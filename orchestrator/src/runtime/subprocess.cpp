@@ -8,6 +8,14 @@
 #include <cstring>
 
 namespace sluice::detail {
+namespace {
+
+/// The kernel's RSS counters are per-CPU and read approximately (an error of
+/// a few hundred KiB on a small machine): what the child inherited may read
+/// a little above what we read after its exec.
+constexpr std::int64_t kRssSlackKb = 1024;
+
+}  // namespace
 
 Subprocess::Subprocess(Loop& loop, ProcessSupervisor& supervisor, ReadBuffer& buffer,
                        Callbacks callbacks)
@@ -57,6 +65,7 @@ std::optional<SpawnError> Subprocess::start(SubprocessOptions options) {
   started_ = true;
   pid_ = child.pid;
   pgid_ = options_.spawn.new_process_group ? child.pid : 0;
+  inherited_rss_kb_ = child.inherited_max_rss_kb;
   supervisor_.child_started(pid_);
   watcher_ = std::make_unique<ExitWatcher>(loop_, pid_, std::move(child.pidfd),
                                            [this](const ExitStatus& s) { on_exit(s); });
@@ -97,6 +106,14 @@ void Subprocess::kill() {
   signal_group(SIGKILL);
 }
 
+void Subprocess::suspend() {
+  if (started_ && !finished_ && pgid_ > 0) ::kill(-pgid_, SIGSTOP);
+}
+
+void Subprocess::resume() {
+  if (started_ && !finished_ && pgid_ > 0) ::kill(-pgid_, SIGCONT);
+}
+
 void Subprocess::pause_reading() {
   paused_ = true;
   if (out_) out_->stop();
@@ -111,6 +128,7 @@ void Subprocess::resume_reading() {
 
 void Subprocess::on_exit(const ExitStatus& status) {
   status_ = status;
+  if (status_.max_rss_kb <= inherited_rss_kb_ + kRssSlackKb) status_.max_rss_kb = 0;
   exited_ = true;
   supervisor_.child_reaped(pid_);
   // The exit follows the EOFs, but the poller may not have reported them

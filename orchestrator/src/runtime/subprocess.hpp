@@ -21,6 +21,11 @@
 /// exit for up to `exit_wait` (ExitWatcher::await_exit), and at the exit we take
 /// the EOFs the poller has not reported yet: a short task ends in one wakeup.
 ///
+/// Peak memory: a child's ru_maxrss starts at sluice's own peak (exec keeps
+/// the peak of the mm it leaves, and the spawn shares ours), so a value not
+/// above sluice's peak at the spawn (plus 1 MiB for the kernel's approximate
+/// RSS counters) is only an upper bound: reported as 0, unknown.
+///
 /// Destroying a running Subprocess SIGKILLs its group, reaps it (blocking,
 /// for the short time a SIGKILLed process takes) and sweeps.
 /// Loop thread only.
@@ -83,6 +88,11 @@ class Subprocess {
   void terminate();
   /// SIGKILL to the group.
   void kill();
+  /// Job control: SIGSTOP / SIGCONT to the task's own group. A child that
+  /// shares sluice's group (interactive) is left alone: the terminal's
+  /// SIGTSTP and fg's SIGCONT reach it directly.
+  void suspend();
+  void resume();
   /// Backpressure: stop / resume reading both pipes.
   void pause_reading();
   void resume_reading();
@@ -109,6 +119,7 @@ class Subprocess {
   ExitStatus status_;
   int pid_ = 0;
   int pgid_ = 0;
+  std::int64_t inherited_rss_kb_ = 0;  ///< see SpawnedChild
   bool started_ = false;
   bool exited_ = false;
   bool finished_ = false;

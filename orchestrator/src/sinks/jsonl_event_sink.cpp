@@ -114,7 +114,7 @@ void JsonlEventSink::add(const TaskFinished& e) {
   num("attempts", e.attempts);
   num("duration_ms", e.duration_ms);
   num("cpu_ms", e.cpu_ms);
-  num("max_rss_kb", e.max_rss_kb);
+  if (e.max_rss_kb > 0) num("max_rss_kb", e.max_rss_kb);  // 0: unknown
   end();
 }
 

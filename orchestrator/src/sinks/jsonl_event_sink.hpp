@@ -6,8 +6,9 @@
 /// Field order is fixed: ts, type, then the event's fields as in the SPEC.
 /// task_started omits `pid` when it is 0 (no process); task_finished has
 /// `reason` only when skipped, `exit_code` and `signal` (a number) only when
-/// known, `error` only when not empty, `ignored` only when true, and always
-/// `attempts`, `duration_ms`, `cpu_ms`, `max_rss_kb`; run_finished has a
+/// known, `error` only when not empty, `ignored` only when true,
+/// `max_rss_kb` only when known (not 0), and always `attempts`,
+/// `duration_ms`, `cpu_ms`; run_finished has a
 /// count for every task status. Loop thread only.
 #pragma once
 

@@ -105,7 +105,13 @@ TEST_F(LocalRunnerTest, RunsACmdTaskAndReportsStartAndFinish) {
   EXPECT_TRUE(o.succeeded()) << o.error;
   EXPECT_GT(rec_.started[0], 0);
   EXPECT_EQ(out(0), "line 1\nline 2\nline 3\n");
-  EXPECT_GT(o.max_rss_kb, 0);
+}
+
+TEST_F(LocalRunnerTest, ReportsTheTasksPeakMemory) {
+  add_cmd({kChild, "alloc", "64"});
+  const auto& o = run(0);
+  EXPECT_TRUE(o.succeeded()) << o.error;
+  EXPECT_GE(o.max_rss_kb, 64 * 1024);
 }
 
 TEST_F(LocalRunnerTest, NeverReportsFromInsideStart) {

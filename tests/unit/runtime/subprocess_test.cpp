@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -81,7 +82,26 @@ TEST_F(SubprocessTest, ReportsExitCodeAndRusage) {
   EXPECT_EQ(status_->exit_code, 7);
   EXPECT_FALSE(status_->signal);
   EXPECT_GE(status_->cpu_ms, 0);
-  EXPECT_GT(status_->max_rss_kb, 0);
+}
+
+TEST_F(SubprocessTest, ReportsTheChildsPeakMemoryNotSluices) {
+  ASSERT_FALSE(start({kChild, "alloc", "64"}));
+  ASSERT_TRUE(wait_finished());
+  ASSERT_EQ(status_->exit_code, 0);
+  EXPECT_GE(status_->max_rss_kb, 64 * 1024);
+
+  // The spawn shares our mm, and exec carries its peak into the child's
+  // ru_maxrss: from a 256 MiB parent, /bin/true "used" 256 MiB. That value
+  // says nothing about the child: unknown (0), never ours passed off as its.
+  constexpr std::size_t kBallast = 256u << 20;
+  std::unique_ptr<char[]> ballast(new char[kBallast]);
+  std::memset(ballast.get(), 1, kBallast);
+  status_.reset();
+  ASSERT_FALSE(start({"/bin/true"}));
+  ASSERT_TRUE(wait_finished());
+  ASSERT_EQ(status_->exit_code, 0);
+  EXPECT_LT(status_->max_rss_kb, 8 * 1024);
+  EXPECT_EQ(ballast[kBallast - 1], 1);
 }
 
 TEST_F(SubprocessTest, ReportsTheSignalThatKilledIt) {
@@ -112,7 +132,60 @@ TEST_F(SubprocessTest, TellsCommandNotFoundFromPermissionDeniedFromMissingDirect
   opts.spawn.working_dir = dir + "/missing";
   auto e3 = start({kChild, "exit", "0"}, opts);
   ASSERT_TRUE(e3);
-  EXPECT_EQ(e3->message, "working directory does not exist: " + dir + "/missing");
+  EXPECT_EQ(e3->message, "cannot run '" + kChild + "': working directory does not exist: " + dir + "/missing");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SubprocessTest, AMissingInterpreterIsNamedNotTakenForAMissingFile) {
+  // execve says ENOENT for an existing script whose #! interpreter is
+  // missing: "no such file: ./bad.sh" would send the user looking for the
+  // wrong file.
+  std::string dir = ::testing::TempDir() + "sluice_interp_XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir.data()));
+  std::ofstream(dir + "/bad.sh") << "#!/no/such/interp -e\nexit 0\n";
+  ::chmod((dir + "/bad.sh").c_str(), 0755);
+  auto direct = start({dir + "/bad.sh"});
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(direct->err, ENOENT);
+  EXPECT_EQ(direct->message, "bad interpreter: " + dir + "/bad.sh: /no/such/interp not found");
+
+  // Relative to the child's working directory, as it ran.
+  SubprocessOptions in_dir;
+  in_dir.spawn.working_dir = dir;
+  auto relative = start({"./bad.sh"}, in_dir);
+  ASSERT_TRUE(relative);
+  EXPECT_EQ(relative->message, "bad interpreter: ./bad.sh: /no/such/interp not found");
+
+  // Found on the PATH: the path it was found at.
+  SubprocessOptions on_path;
+  on_path.spawn.env = {"PATH=/nonexistent:" + dir};
+  auto looked_up = start({"bad.sh"}, on_path);
+  ASSERT_TRUE(looked_up);
+  EXPECT_EQ(looked_up->message, "bad interpreter: " + dir + "/bad.sh: /no/such/interp not found");
+
+  auto missing = start({dir + "/no-such-file"});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->message, "no such file: " + dir + "/no-such-file");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SubprocessTest, AMissingElfLoaderIsNamed) {
+  // The same trap for a binary built for another libc: its PT_INTERP is
+  // missing. Made here from a copy of /bin/true with its loader renamed.
+  std::ifstream in("/bin/true", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = bytes.find("/lib64/ld-linux");
+  if (at == std::string::npos) GTEST_SKIP() << "/bin/true has no /lib64 loader here";
+  bytes.replace(at, 6, "/nolib");
+  std::string loader = bytes.substr(at, bytes.find('\0', at) - at);
+  std::string dir = ::testing::TempDir() + "sluice_elf_XXXXXX";
+  ASSERT_TRUE(::mkdtemp(dir.data()));
+  std::string bin = dir + "/foreign";
+  std::ofstream(bin, std::ios::binary) << bytes;
+  ::chmod(bin.c_str(), 0755);
+  auto e = start({bin});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->message, "bad ELF interpreter: " + bin + ": " + loader + " not found");
   std::filesystem::remove_all(dir);
 }
 
@@ -225,12 +298,14 @@ TEST_F(SubprocessTest, ClosingItsOutputEarlyDoesNotEndTheTask) {
   EXPECT_EQ(out_, "before\n");
 }
 
-TEST_F(SubprocessTest, ChildStartsWithTheSignalsWeIgnoreAtTheirDefault) {
-  // sluice ignores SIGPIPE (the guards); an embedder may ignore more. An
-  // ignored signal survives exec, so the child must reset it.
-  struct sigaction ignore {}, before {};
+TEST_F(SubprocessTest, ChildKeepsIgnoredSignalsIgnoredButGetsSigpipeAtItsDefault) {
+  // An ignored signal survives exec, and POSIX tools rely on it (nohup's
+  // SIGHUP, a background job's SIGINT): the child keeps it. SIGPIPE is
+  // ignored by sluice itself (the guards): reset unless the caller had too.
+  struct sigaction ignore {}, usr1_before {}, int_before {};
   ignore.sa_handler = SIG_IGN;
-  ASSERT_EQ(::sigaction(SIGUSR1, &ignore, &before), 0);
+  ASSERT_EQ(::sigaction(SIGUSR1, &ignore, &usr1_before), 0);
+  ASSERT_EQ(::sigaction(SIGINT, &ignore, &int_before), 0);
   auto ignored_in_child = [&](std::uint64_t reset) {
     SubprocessOptions opts;
     opts.spawn.reset_signals = reset;
@@ -242,16 +317,16 @@ TEST_F(SubprocessTest, ChildStartsWithTheSignalsWeIgnoreAtTheirDefault) {
     EXPECT_NE(at, std::string::npos) << out_;
     return at == std::string::npos ? 0 : std::stoull(out_.substr(at + 8, 16), nullptr, 16);
   };
-  std::uint64_t reset = signals_to_reset();
-  std::uint64_t kept = ignored_in_child(0);  // nothing reset: the test can see an ignored signal
-  std::uint64_t reset_ones = ignored_in_child(reset);
-  ::sigaction(SIGUSR1, &before, nullptr);
+  std::uint64_t plain = ignored_in_child(signals_to_reset());
+  std::uint64_t pipe_kept = ignored_in_child(signals_to_reset(true));
+  ::sigaction(SIGUSR1, &usr1_before, nullptr);
+  ::sigaction(SIGINT, &int_before, nullptr);
   auto bit = [](int sig) { return std::uint64_t{1} << (sig - 1); };
-  EXPECT_TRUE(kept & bit(SIGUSR1));
-  EXPECT_TRUE(kept & bit(SIGPIPE));
-  EXPECT_FALSE(reset_ones & bit(SIGUSR1));
-  EXPECT_FALSE(reset_ones & bit(SIGPIPE));
-  EXPECT_TRUE(reset & bit(SIGINT)) << "sluice may catch it later";
+  EXPECT_EQ(plain, bit(SIGUSR1) | bit(SIGINT)) << std::hex << plain;
+  EXPECT_EQ(pipe_kept, bit(SIGUSR1) | bit(SIGINT) | bit(SIGPIPE)) << std::hex << pipe_kept;
+  std::uint64_t reset = signals_to_reset();
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGCHLD, SIGPIPE})
+    EXPECT_TRUE(reset & bit(sig)) << "sluice may catch signal " << sig << " later";
 }
 
 TEST_F(SubprocessTest, ChildSeesOnlyFdsZeroToTwo) {
@@ -305,6 +380,48 @@ TEST_F(SubprocessTest, ASetsidEscapeeIsFoundAndKilledWhenTheTaskEnds) {
   ASSERT_TRUE(run_until(loop_, [&] {
     return testing::proc_state(escapee) == 0 && supervisor_->pending() == 0;
   }));
+}
+
+/// Turns PR_SET_CHILD_SUBREAPER off for one test (the fixture's guards set
+/// it for the whole process), as for an embedder that never called
+/// install_process_guards().
+class SubreaperOff {
+ public:
+  SubreaperOff() {
+    int flag = 0;
+    ::prctl(PR_GET_CHILD_SUBREAPER, &flag, 0, 0, 0);
+    was_ = flag != 0;
+    ::prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+  }
+  ~SubreaperOff() { ::prctl(PR_SET_CHILD_SUBREAPER, was_ ? 1 : 0, 0, 0, 0); }
+
+ private:
+  bool was_ = false;
+};
+
+bool environ_holds(int pid, const std::string& text) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return env.find(text) != std::string::npos;
+}
+
+TEST_F(SubprocessTest, WithoutTheSubreaperASetsidEscapeeDiesWhenTheRunEnds) {
+  SubreaperOff off;
+  supervisor_ = std::make_unique<ProcessSupervisor>(loop_);
+  ASSERT_FALSE(supervisor_->subreaper());
+  ASSERT_FALSE(start({kChild, "setsid-escape"}));
+  ASSERT_TRUE(wait_finished());
+  int escapee = std::stoi(out_);
+  std::string token = std::string(ProcessSupervisor::kTokenVariable) + "=" + supervisor_->token_prefix();
+  // The premise: the task's end could not reach it (another session, not
+  // our child), and it carries the run's token.
+  ASSERT_TRUE(alive(escapee));
+  ASSERT_TRUE(environ_holds(escapee, token));
+  proc_.reset();
+  supervisor_.reset();  // the run ends
+  // Not our child: init reaps it, slowly here; a zombie is dead enough.
+  EXPECT_TRUE(run_until(loop_, [&] { return !alive(escapee); }))
+      << "escapee " << escapee << " state " << testing::proc_state(escapee);
 }
 
 TEST_F(SubprocessTest, DestroyingARunningSubprocessKillsAndReapsIt) {

@@ -62,7 +62,7 @@ TEST(JsonlEventSink, TaskFinishedFailedVariants) {
   spawn.cpu_ms = 0;
   spawn.max_rss_kb = 0;
   EXPECT_EQ(render(spawn), line(R"("type":"task_finished","task":"t","status":"failed",)"
-                                R"("error":"command not found: fecth","attempts":1,"duration_ms":0,"cpu_ms":0,"max_rss_kb":0)"));
+                                R"("error":"command not found: fecth","attempts":1,"duration_ms":0,"cpu_ms":0)"));
   auto ign = finished(0, "t", TaskStatus::Failed, 3, 1);
   ign.ignored = true;
   EXPECT_EQ(render(ign), line(R"("type":"task_finished","task":"t","status":"failed","exit_code":3,)"
@@ -78,7 +78,7 @@ TEST(JsonlEventSink, SkippedCarriesItsReasonOnlyWhenSkipped) {
   s.attempts = 0;
   s.cpu_ms = s.max_rss_kb = 0;
   EXPECT_EQ(render(s), line(R"("type":"task_finished","task":"t","status":"skipped","reason":"dependency_failed",)"
-                            R"("attempts":0,"duration_ms":0,"cpu_ms":0,"max_rss_kb":0)"));
+                            R"("attempts":0,"duration_ms":0,"cpu_ms":0)"));
   s.reason = SkipReason::If;
   EXPECT_NE(render(s).find(R"("reason":"if")"), std::string::npos);
   auto u = finished(0, "t", TaskStatus::UpToDate, std::nullopt, 0);
