@@ -102,6 +102,35 @@ tasks:
   EXPECT_EQ(leftover_processes(marker_), "");
 }
 
+TEST_F(RunOutput, AReaderThatStopsReadingCannotKeepAnInterruptedRunAlive) {
+  // `sluice run | sleep 1000`: the console fills, backpressure pauses the
+  // task's pipes, and SIGTERM must still end the run (the held-back output
+  // is dropped after the drain cap) instead of waiting for the reader.
+  write("sluice.yaml", R"Y(env:
+  @MARKER@
+tasks:
+  flood: {cmd: [@CHILD@, lines, "100000000"]}
+)Y");
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  auto cli = start_with_stdout({"run", "--events", "events.jsonl"}, fds[1]);
+  ::close(fds[1]);
+  // Past the console's queue and the pipe: reading is paused now.
+  const auto events_path = dir_ / "events.jsonl";
+  ASSERT_TRUE(sluice::e2e::wait_until([&] {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(events_path, ec);
+    return !ec && size > (16u << 20);
+  })) << "the flood never got going";
+  cli->signal(SIGTERM);
+  auto r = cli->wait();
+  ::close(fds[0]);
+  EXPECT_TRUE(r.signaled && r.signal == SIGTERM) << "exit " << r.code << "\n" << r.err;
+  EXPECT_EQ(events().finished("flood")["status"], "cancelled");
+  EXPECT_EQ(events().of_type("run_finished").at(0)["status"], "interrupted");
+  EXPECT_EQ(leftover_processes(marker_), "");
+}
+
 TEST_F(RunOutput, AnEventFileThatCannotBeWrittenIsReportedOnceAndFailsTheRun) {
   write("sluice.yaml", R"Y(tasks:
   a: {cmd: [@CHILD@, lines, "3"]}

@@ -23,6 +23,12 @@
 
 namespace sluice::detail {
 
+namespace {
+/// How long an interrupted run's console may hold its end for a reader
+/// that stopped reading (as long as a task's drain cap).
+constexpr std::chrono::milliseconds kConsoleGiveUp{2000};
+}  // namespace
+
 struct RunHandleAccess {
   static void attach(RunHandle& h, std::function<void()> wake) {
     std::lock_guard lock(h.mutex_);
@@ -106,8 +112,10 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
       loop_(std::make_unique<Loop>()),
       timers_(std::make_unique<UvTimers>(*loop_)),
       files_(pipeline),
-      react_(std::make_unique<Timer>(*loop_)) {
+      react_(std::make_unique<Timer>(*loop_)),
+      give_up_(std::make_unique<Timer>(*loop_)) {
   react_->unref();  // a run that ends first applies failures in run()
+  give_up_->unref();
   make_sinks();
 
   LocalRunnerOptions runner_options;
@@ -151,7 +159,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
       // Ignored when we started (nohup, a shell's background job): leave it so.
       if (SignalWatcher::ignored_now(sig)) continue;
       signals_.push_back(std::make_unique<SignalWatcher>(
-          *loop_, sig, [this](int signo) { scheduler_->interrupt(signo); }));
+          *loop_, sig, [this](int signo) { interrupt(signo); }));
       signals_.back()->unref();
     }
     job_control_ = std::make_unique<JobControl>(
@@ -243,6 +251,7 @@ RunResult RunSession::run() {
   // Handle owners go before the loop closes; close() then checks nothing leaked.
   tick_.reset();
   react_.reset();
+  give_up_.reset();
   posts_.reset();
   signals_.clear();
   job_control_.reset();
@@ -256,9 +265,16 @@ RunResult RunSession::run() {
   return result;
 }
 
+// An interrupted run must end even when a consumer stopped reading: the
+// tasks' held-back output is then dropped after the drain cap.
+void RunSession::interrupt(int signo) {
+  runner_->bound_drains();
+  scheduler_->interrupt(signo);
+}
+
 void RunSession::deliver_cancels() {
   int n = handle_ ? RunHandleAccess::take(*handle_) : 0;
-  for (int i = 0; i < n && scheduler_ && !scheduler_->done(); ++i) scheduler_->interrupt(SIGINT);
+  for (int i = 0; i < n && scheduler_ && !scheduler_->done(); ++i) interrupt(SIGINT);
 }
 
 void RunSession::on_task_started(TaskId task, int pid) { scheduler_->on_task_started(task, pid); }
@@ -292,6 +308,11 @@ void RunSession::emit(const Event& event) {
     chosen = &masked_copy;
   }
   const Event& e = *chosen;
+  if (const auto* f = std::get_if<RunFinished>(&e); f && f->status == RunStatus::Interrupted) {
+    // A reader that stopped reading must not keep an interrupted run alive:
+    // what it has not taken after the drain cap is dropped.
+    give_up_->start(kConsoleGiveUp, [this] { console_out_->writer().abandon(); });
+  }
   if (console_) console_->on_event(e);
   if (events_) events_->on_event(e);
   if (options_.on_event) options_.on_event(e);
@@ -333,7 +354,7 @@ void RunSession::react_to_output_failures() {
   if (broken_pipe() && scheduler_ && !scheduler_->done() && !scheduler_->interrupt_signal()) {
     // Only the event stream broke: the console on stderr can still say why.
     if (console_ && !console_failure_.err) console_->add_problem("stdout was closed by its reader: run cancelled");
-    scheduler_->interrupt(SIGPIPE);
+    interrupt(SIGPIPE);
   }
   update_flow();
 }

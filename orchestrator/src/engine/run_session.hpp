@@ -63,6 +63,7 @@ class RunSession final : public TaskRunner::Listener {
   void emit(const Event& e);
   void on_output(TaskId task, StreamKind stream, std::string_view lines);
   void update_flow();
+  void interrupt(int signo);
   void deliver_cancels();
 
   /// One output that may fail: what to call it in a message, its errno.
@@ -104,6 +105,7 @@ class RunSession final : public TaskRunner::Listener {
   std::unique_ptr<PostQueue> posts_;
   std::unique_ptr<Timer> tick_;
   std::unique_ptr<Timer> react_;
+  std::unique_ptr<Timer> give_up_;  ///< an interrupted run's console waits this long at most
   OutputFailure console_failure_;
   OutputFailure events_failure_;
   bool events_on_stdout_ = false;

@@ -67,6 +67,7 @@ void LocalProcessRunner::start(TaskId task, int attempt) {
   ProcessTask* raw = t.get();
   tasks_[task] = std::move(t);
   if (paused_) raw->pause_reading();
+  if (bounded_drains_) raw->bound_drain();
   raw->start();
 }
 
@@ -76,6 +77,11 @@ void LocalProcessRunner::terminate(TaskId task) {
 
 void LocalProcessRunner::kill(TaskId task) {
   if (auto it = tasks_.find(task); it != tasks_.end()) it->second->kill();
+}
+
+void LocalProcessRunner::bound_drains() {
+  bounded_drains_ = true;
+  for (auto& [id, t] : tasks_) t->bound_drain();
 }
 
 void LocalProcessRunner::stop_tasks() {

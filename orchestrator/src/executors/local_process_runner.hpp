@@ -100,6 +100,9 @@ class LocalProcessRunner final : public TaskRunner {
   /// Job control (Ctrl-Z, fg): SIGSTOP / SIGCONT to every running task's
   /// process group, which the terminal's signals do not reach.
   void stop_tasks();
+  /// The run is interrupted: from now on a finished task's output that the
+  /// sinks cannot take is dropped after the drain cap (Subprocess::bound_drain).
+  void bound_drains();
   void continue_tasks();
 
   /// Backpressure for every task (sinks are full) ...
@@ -142,6 +145,7 @@ class LocalProcessRunner final : public TaskRunner {
   std::vector<std::unique_ptr<ProcessTask>> finished_;
   Timer reap_timer_;
   bool paused_ = false;
+  bool bounded_drains_ = false;
   /// Signal dispositions children reset, looked up once (see spawn.hpp).
   std::uint64_t reset_signals_ = signals_to_reset(options_.child_sigpipe_ignored);
   /// While more tasks run than this, nobody spins for a child's exit.

@@ -268,6 +268,7 @@ void ProcessTask::start_action() {
   phase_ = Phase::Action;
   proc_ = make_subprocess();
   if (paused_) proc_->pause_reading();
+  if (bounded_drain_) proc_->bound_drain();
   if (auto err = proc_->start(std::move(opts))) {
     proc_.reset();
     stdin_fd_.reset();
@@ -367,6 +368,11 @@ void ProcessTask::resume() {
 void ProcessTask::pause_reading() {
   paused_ = true;
   if (proc_) proc_->pause_reading();
+}
+
+void ProcessTask::bound_drain() {
+  bounded_drain_ = true;
+  if (proc_) proc_->bound_drain();
 }
 
 void ProcessTask::resume_reading() {

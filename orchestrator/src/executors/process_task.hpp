@@ -34,6 +34,7 @@ class ProcessTask {
   void resume();
   void pause_reading();
   void resume_reading();
+  void bound_drain();
 
  private:
   enum class Phase : std::uint8_t { Idle, If, Action, Done };
@@ -69,6 +70,7 @@ class ProcessTask {
   Timer defer_;
   bool signalled_ = false;  ///< terminate/kill was asked: a failure for outputs' sake
   bool paused_ = false;
+  bool bounded_drain_ = false;
 };
 
 }  // namespace sluice::detail

@@ -129,9 +129,17 @@ void FdWriter::want_poll(bool on) {
     uv_poll_stop(poll_.raw());
 }
 
-void FdWriter::fail(int err) {
+void FdWriter::abandon() {
   if (error_ != 0) return;
-  error_ = err;
+  error_ = ECANCELED;  // later writes are dropped, as after a failure
+  drop_queue();
+  if (was_full_) {
+    was_full_ = false;
+    if (on_drained_) on_drained_();
+  }
+}
+
+void FdWriter::drop_queue() {
   queue_.clear();
   queued_ = 0;
   head_offset_ = 0;
@@ -139,6 +147,12 @@ void FdWriter::fail(int err) {
     polling_ = false;
     uv_poll_stop(poll_.raw());
   }
+}
+
+void FdWriter::fail(int err) {
+  if (error_ != 0) return;
+  error_ = err;
+  drop_queue();
   if (on_error_) on_error_(err);
   if (was_full_) {
     was_full_ = false;

@@ -54,6 +54,10 @@ class FdWriter {
   Mode mode() const { return mode_; }
   int error() const { return error_; }
 
+  /// Drops what is queued and every later write, reporting nothing: for an
+  /// owner that stops waiting for a reader (the end of an interrupted run).
+  void abandon();
+
   void set_on_drained(std::function<void()> fn) { on_drained_ = std::move(fn); }
   void set_on_error(std::function<void(int err)> fn) { on_error_ = std::move(fn); }
 
@@ -66,6 +70,7 @@ class FdWriter {
   ssize_t write_some(const char* data, std::size_t len);
   void want_poll(bool on);
   void fail(int err);
+  void drop_queue();
 
   Loop& loop_;
   int fd_;

@@ -167,7 +167,7 @@ void Subprocess::on_drain_grace() {
 }
 
 void Subprocess::on_drain_cap() {
-  if (paused_) {
+  if (paused_ && !bounded_drain_) {
     drain_timer_.start(options_.drain_cap, [this] { on_drain_cap(); });
     return;
   }

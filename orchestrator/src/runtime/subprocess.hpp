@@ -97,6 +97,10 @@ class Subprocess {
   void pause_reading();
   void resume_reading();
   bool paused() const { return paused_; }
+  /// The run is being interrupted: output still held back by backpressure
+  /// when the drain cap runs out is dropped instead of waited for, so a
+  /// consumer that stopped reading cannot keep the run alive.
+  void bound_drain() { bounded_drain_ = true; }
 
  private:
   void on_exit(const ExitStatus& status);
@@ -125,6 +129,7 @@ class Subprocess {
   bool finished_ = false;
   bool paused_ = false;
   bool draining_to_cap_ = false;
+  bool bounded_drain_ = false;
   bool* alive_ = nullptr;  ///< set in on_exit: cleared if a callback destroys us
 };
 
