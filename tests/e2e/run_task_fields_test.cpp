@@ -1,9 +1,13 @@
 // End-to-end tests of task fields as a run sees them: a task output passed
-// through a dependent's `env`, and a task skipped by its `if` (no attempt,
-// in the events and in the summary). The real CLI in a temporary directory.
+// through a dependent's `env`, a task skipped by its `if` (no attempt, in the
+// events and in the summary), stdin, and the open-file limit a task gets.
+// The real CLI in a temporary directory.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "e2e/e2e_support.hpp"
 
@@ -59,3 +63,42 @@ TEST_F(RunTaskFields, ATaskSkippedByItsIfHasNoAttempt) {
 }
 
 }  // namespace
+
+TEST_F(RunTaskFields, StdinIsNullByDefaultTextWhenGivenAndAFileStreamedIn) {
+  write("data/in.txt", "from the file\nsecond line\n");
+  write("sluice.yaml",
+        "tasks:\n"
+        "  none: {cmd: [@CHILD@, echo-stdin]}\n"
+        "  text: {cmd: [@CHILD@, echo-stdin], stdin: \"literal text\\n\"}\n"
+        "  file: {cmd: [@CHILD@, echo-stdin], stdin: {file: in.txt}, working_dir: data}\n");
+  auto r = run({"run", "--events", "events.jsonl", "-q"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"none", "text", "file"});
+  EXPECT_TRUE(ev.output_lines("none").empty());
+  EXPECT_EQ(ev.output_lines("text"), std::vector<std::string>{"literal text"});
+  EXPECT_EQ(ev.output_lines("file"), (std::vector<std::string>{"from the file", "second line"}));
+}
+
+TEST_F(RunTaskFields, TasksGetTheOpenFileLimitSluiceWasGivenNotItsRaisedOne) {
+  // sluice raises its own soft RLIMIT_NOFILE to the hard limit; a task sees
+  // the soft limit sluice started with, as it would under make.
+  struct rlimit lim {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &lim), 0);
+  struct rlimit lowered = lim;  // sluice is started with a soft limit below the hard one
+  lowered.rlim_cur = std::min<rlim_t>(lim.rlim_max / 2, 512);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  write("sluice.yaml",
+        "tasks:\n  limit: {run: \"ulimit -n; grep 'Max open files' /proc/$PPID/limits\"}\n");
+  auto r = run({"run", "--events", "events.jsonl", "-q"});
+  ::setrlimit(RLIMIT_NOFILE, &lim);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto lines = events().output_lines("limit");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], std::to_string(lowered.rlim_cur));  // the task's
+  // sluice's own (the task's parent): raised to the hard limit.
+  const std::string hard = lim.rlim_max == RLIM_INFINITY ? "unlimited" : std::to_string(lim.rlim_max);
+  EXPECT_NE(lines[1].find(" " + hard + " "), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[1].find(" " + std::to_string(lowered.rlim_cur) + " "), std::string::npos)
+      << lines[1];
+}
