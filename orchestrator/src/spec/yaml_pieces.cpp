@@ -46,6 +46,11 @@ YamlTreeBuilder::Split YamlTreeBuilder::parse_in_pieces() {
   threads.reserve(cuts.size());
   for (std::size_t i = 0; i < cuts.size(); ++i) {
     const std::size_t end = i + 1 < cuts.size() ? cuts[i + 1].line_end : size;
+    // The piece's big arrays come from this thread's heap, not from an arena
+    // of the piece's thread, which glibc would keep mapped after the join.
+    const std::size_t room = (cuts[i].prefix_end + end - cuts[i].offset) / 5 + 16;
+    rest[i].tree.nodes_.reserve(room);
+    rest[i].tree.children_.reserve(room);
     try {
       threads.emplace_back(parse_piece, std::cref(t_), std::cref(limits_), std::cref(cuts[i]),
                            end, std::ref(rest[i]));
@@ -66,6 +71,7 @@ YamlTreeBuilder::Split YamlTreeBuilder::parse_in_pieces() {
   for (std::size_t i = 0; ok && i < cuts.size(); ++i) ok = join(cuts[i], rest[i]);
   if (!ok) return Split::Failed;
   t_.pieces_ = static_cast<unsigned>(cuts.size() + 1);
+
   return Split::Joined;
 }
 
