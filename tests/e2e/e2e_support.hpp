@@ -308,6 +308,30 @@ inline std::string leftover_processes(const std::string& entry) {
 }
 
 /// Base fixture: a fresh temporary directory per test, the CLI run in it.
+/// posix_spawn of argv_s (argv_s[0] a path) with `fa` and a clean signal
+/// state: the test runner's mask or ignored signals must not leak into what
+/// is tested (an ignored SIGINT is inherited across exec). Destroys `fa`;
+/// returns the pid, or -1 after a failed expectation.
+inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actions_t& fa) {
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  EXPECT_EQ(rc, 0) << "spawn " << argv[0];
+  return rc == 0 ? pid : -1;
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -348,9 +372,6 @@ class CliTest : public ::testing::Test {
                                     const RunOptions& opts = {}) {
     std::vector<std::string> argv_s{SLUICE_CLI};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ++runs_;
     auto out_path = dir_ / (".out" + std::to_string(runs_));
     auto err_path = dir_ / (".err" + std::to_string(runs_));
@@ -363,22 +384,7 @@ class CliTest : public ::testing::Test {
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (opts.extra_fd >= 0)
       posix_spawn_file_actions_addopen(&fa, opts.extra_fd, opts.extra_fd_file.c_str(), O_RDONLY, 0);
-    // A clean signal state: the test runner's mask or ignored signals must
-    // not leak into sluice (an ignored SIGINT is inherited across exec).
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, SLUICE_CLI, &fa, &attr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    EXPECT_EQ(rc, 0) << "spawn " << SLUICE_CLI;
-    return std::make_unique<RunningCli>(rc == 0 ? pid : -1, out_path, err_path);
+    return std::make_unique<RunningCli>(spawn_clean(std::move(argv_s), fa), out_path, err_path);
   }
 
   /// Runs the CLI in dir_ to completion (or the deadline).

@@ -40,9 +40,6 @@ class RunOutput : public CliTest {
 
   /// Starts argv_s (argv_s[0] a path) that way.
   std::unique_ptr<RunningCli> spawn(std::vector<std::string> argv_s, int out_fd) {
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
     auto err_path = dir_ / ".err-piped";
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -50,20 +47,8 @@ class RunOutput : public CliTest {
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    EXPECT_EQ(rc, 0) << "spawn " << argv[0];
-    return std::make_unique<RunningCli>(rc == 0 ? pid : -1, dir_ / ".no-stdout-file", err_path);
+    return std::make_unique<RunningCli>(sluice::e2e::spawn_clean(std::move(argv_s), fa),
+                                        dir_ / ".no-stdout-file", err_path);
   }
 };
 
