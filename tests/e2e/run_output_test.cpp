@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <string>
@@ -100,13 +101,15 @@ tasks:
   ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
   auto cli = start_with_stdout({"run", "--events", "events.jsonl"}, fds[1]);
   ::close(fds[1]);
-  // Past the console's queue and the pipe: reading is paused now.
-  const auto events_path = dir_ / "events.jsonl";
+  // Our end of sluice's stdout full: from here sluice holds output it can
+  // never write (its queue fills, then the task's pipes are paused), which
+  // is what must not keep the interrupted run alive.
+  const int capacity = ::fcntl(fds[0], F_GETPIPE_SZ);
+  ASSERT_GT(capacity, 0);
   ASSERT_TRUE(sluice::e2e::wait_until([&] {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(events_path, ec);
-    return !ec && size > (16u << 20);
-  })) << "the flood never got going";
+    int queued = 0;
+    return ::ioctl(fds[0], FIONREAD, &queued) == 0 && queued >= capacity;
+  })) << "the flood never filled sluice's stdout";
   cli->signal(SIGTERM);
   auto r = cli->wait();
   ::close(fds[0]);

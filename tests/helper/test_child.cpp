@@ -182,9 +182,17 @@ int main(int argc, char** argv) {
     return mem[len / 2] == 1 ? 0 : 3;
   }
   if (cmd == "lines" && argc >= 3) {
+    // Written in 64 KiB batches as they are made: a flood of 100M lines must
+    // start at once and not first build gigabytes in memory.
     long n = atol(argv[2]);
     std::string out;
-    for (long i = 1; i <= n; ++i) out += "line " + std::to_string(i) + "\n";
+    for (long i = 1; i <= n; ++i) {
+      out += "line " + std::to_string(i) + "\n";
+      if (out.size() >= 64 * 1024) {
+        print(out);
+        out.clear();
+      }
+    }
     print(out);
     return 0;
   }
