@@ -122,8 +122,10 @@ bool read_whole_file(const std::string& path, std::size_t max_bytes, std::string
   };
   if (static_cast<std::size_t>(st.st_size) > max_bytes) return too_big(st.st_size);
   // st_size is exact for a regular file and 0 for a pipe (`-f /dev/stdin`,
-  // `<(...)`): read to EOF either way.
-  out.assign(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 64 * 1024, '\0');
+  // `<(...)`): read to EOF either way. One spare byte lets a regular file's
+  // EOF be seen without growing the buffer (doubling it was 93 B a task at
+  // 100k tasks).
+  out.assign(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 64 * 1024, '\0');
   std::size_t got = 0;
   for (;;) {
     if (got == out.size()) {

@@ -62,6 +62,22 @@ TEST(ReadWholeFile, APipeOverTheLimitIsAnError) {
   EXPECT_NE(err.find("more than the limit of 102400"), std::string::npos) << err;
 }
 
+TEST(ReadWholeFile, ARegularFileTakesNoMoreThanItsSize) {
+  // The buffer is the pipeline's largest allocation while it loads: finding
+  // EOF must not double it.
+  char path[] = "/tmp/sluice_read_whole_XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string text(3u << 20, 'y');
+  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  std::string out, err;
+  EXPECT_TRUE(read_whole_file(path, 64u << 20, out, err)) << err;
+  ::unlink(path);
+  EXPECT_EQ(out, text);
+  EXPECT_LE(out.capacity(), text.size() + 64);
+}
+
 TEST(ReadWholeFile, ADirectoryIsAnError) {
   std::string out, err;
   EXPECT_FALSE(read_whole_file("/tmp", 1024, out, err));
