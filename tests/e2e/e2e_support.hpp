@@ -307,7 +307,6 @@ inline std::string leftover_processes(const std::string& entry) {
   return out;
 }
 
-/// Base fixture: a fresh temporary directory per test, the CLI run in it.
 /// posix_spawn of argv_s (argv_s[0] a path) with `fa` and a clean signal
 /// state: the test runner's mask or ignored signals must not leak into what
 /// is tested (an ignored SIGINT is inherited across exec). Destroys `fa`;
@@ -332,6 +331,7 @@ inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actio
   return rc == 0 ? pid : -1;
 }
 
+/// Base fixture: a fresh temporary directory per test, the CLI run in it.
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {

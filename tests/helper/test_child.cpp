@@ -34,7 +34,6 @@
 ///                                a limit of N the oldest running gate can always leave
 ///                                (no deadlock) and N are running most of the time; a
 ///                                scheduler that exceeds N shows more "+" than that
-#include <sys/mman.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>

@@ -71,7 +71,6 @@ YamlTreeBuilder::Split YamlTreeBuilder::parse_in_pieces() {
   for (std::size_t i = 0; ok && i < cuts.size(); ++i) ok = join(cuts[i], rest[i]);
   if (!ok) return Split::Failed;
   t_.pieces_ = static_cast<unsigned>(cuts.size() + 1);
-
   return Split::Joined;
 }
 
