@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -37,10 +38,15 @@ class LineSplitter {
 
   std::size_t cap_;
   std::string partial_;
+  bool ended_by_cut_ = false;  ///< the last bytes held were cut off at the cap, none since
 };
 
 template <typename Emit>
 void LineSplitter::feed(std::string_view chunk, Emit&& emit) {
+  // A line of exactly k * cap bytes went out cut, its last piece ending in
+  // the '\n' that stands for its own: that one, arriving now, is written.
+  if (ended_by_cut_ && !chunk.empty() && chunk.front() == '\n') chunk.remove_prefix(1);
+  ended_by_cut_ = false;
   if (chunk.empty()) return;
   if (!partial_.empty()) {
     std::size_t nl = chunk.find('\n');
@@ -52,19 +58,25 @@ void LineSplitter::feed(std::string_view chunk, Emit&& emit) {
     end_line(emit);
     chunk.remove_prefix(nl + 1);
   }
-  // One memchr per line (cheap next to the copy the kernel did); the run of
-  // lines within the cap goes out as one span.
+  // Only a line longer than the cap needs finding on its own: one memrchr
+  // over the cap's width from a line's start proves every line ending in
+  // that window short, so a flood of short lines costs a scan per window,
+  // not a memchr call per line.
   std::size_t run = 0, pos = 0;
-  for (;;) {
-    std::size_t nl = chunk.find('\n', pos);
-    if (nl == std::string_view::npos) break;
-    if (nl - pos > cap_) {
-      if (pos > run) emit(chunk.substr(run, pos - run));
-      hold(chunk.substr(pos, nl - pos), emit);
-      end_line(emit);
-      run = nl + 1;
+  while (pos < chunk.size()) {
+    std::size_t left = chunk.size() - pos;
+    std::size_t window = left < cap_ + 1 ? left : cap_ + 1;
+    if (const void* nl = ::memrchr(chunk.data() + pos, '\n', window)) {
+      pos = static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) + 1;
+      continue;
     }
-    pos = nl + 1;
+    if (left <= cap_) break;  // the trailing partial line, within the cap
+    std::size_t nl = chunk.find('\n', pos + window);
+    if (nl == std::string_view::npos) break;  // hold() cuts it
+    if (pos > run) emit(chunk.substr(run, pos - run));
+    hold(chunk.substr(pos, nl - pos), emit);
+    end_line(emit);
+    run = pos = nl + 1;
   }
   if (pos > run) emit(chunk.substr(run, pos - run));
   hold(chunk.substr(pos), emit);
@@ -77,10 +89,12 @@ void LineSplitter::hold(std::string_view tail, Emit& emit) {
     std::size_t take = tail.size() < room ? tail.size() : room;
     partial_.append(tail.data(), take);
     tail.remove_prefix(take);
+    ended_by_cut_ = false;
     if (partial_.size() >= cap_) {
       partial_.push_back('\n');
       emit(std::string_view(partial_));
       partial_.clear();
+      ended_by_cut_ = true;
     }
   }
 }
@@ -89,6 +103,7 @@ template <typename Emit>
 void LineSplitter::end_line(Emit& emit) {
   // Empty when the line was an exact multiple of the cap: its last piece
   // already ended with the '\n' that stands for the real one.
+  ended_by_cut_ = false;
   if (partial_.empty()) return;
   partial_.push_back('\n');
   emit(std::string_view(partial_));
@@ -97,6 +112,7 @@ void LineSplitter::end_line(Emit& emit) {
 
 template <typename Emit>
 void LineSplitter::finish(Emit&& emit) {
+  ended_by_cut_ = false;
   if (partial_.empty()) return;
   emit(std::string_view(partial_));
   partial_.clear();
