@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -86,9 +87,24 @@ std::optional<Loaded> load_on_own_thread(const Context& ctx) {
   return loaded;
 }
 
+/// `sluice run x.yaml` with no x.yaml reads as a target; when the pipeline
+/// file is missing too, the user meant x.yaml: name it, not sluice.yaml.
+std::string missing_file_taken_for_target(const Context& ctx, const RunFlags& f) {
+  if (ctx.file == "-" || f.targets.empty()) return {};
+  const std::string& first = f.targets.front();
+  if (!first.ends_with(".yaml") && !first.ends_with(".yml")) return {};
+  std::error_code ec;
+  if (std::filesystem::exists(ctx.file, ec) || ec) return {};
+  return first;
+}
+
 int run(const Context& ctx, const RunFlags& f) {
   if (std::string what = unsupported(f); !what.empty()) {
     std::fprintf(stderr, "sluice run: %s is not implemented yet\n", what.c_str());
+    return kExitInvalid;
+  }
+  if (std::string meant = missing_file_taken_for_target(ctx, f); !meant.empty()) {
+    std::fprintf(stderr, "sluice: %s: no such file\n", meant.c_str());
     return kExitInvalid;
   }
   std::optional<Loaded> loaded = f.dry_run ? load_checked(ctx) : load_on_own_thread(ctx);

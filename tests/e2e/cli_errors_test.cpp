@@ -3,6 +3,7 @@
 // stdout, and exit 2 (SPEC §4). The real `sluice` binary in a temp directory.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,20 @@ TEST_F(CliErrors, AMissingPipelineFileArgumentIsNamed) {
   expect_usage_error({"nosuch.yaml", "validate"}, "sluice: nosuch.yaml: no such file\n");
   expect_usage_error({"list", "sub/nosuch.yml"}, "sluice: sub/nosuch.yml: no such file\n");
   expect_usage_error({"graph", "-f", "nosuch.yaml"}, "sluice: nosuch.yaml: no such file\n");
+}
+
+TEST_F(CliErrors, RunOfAMissingYamlFileNamesItWhenThereIsNoPipelineFileEither) {
+  std::filesystem::remove(dir_ / "sluice.yaml");
+  expect_usage_error({"run", "nosuch.yaml"}, "sluice: nosuch.yaml: no such file\n");
+  expect_usage_error({"run", "-n", "sub/nosuch.yml", "build"}, "sluice: sub/nosuch.yml: no such file\n");
+  expect_usage_error({"run", "build"}, "sluice: sluice.yaml: no such file\n");
+}
+
+TEST_F(CliErrors, SchemaRefusesAPipelineFile) {
+  expect_usage_error({"schema", "sluice.yaml"},
+                     "sluice schema: unexpected argument 'sluice.yaml' (schema reads no pipeline file)\n");
+  expect_usage_error({"-f", "sluice.yaml", "schema"},
+                     "sluice schema: unexpected argument 'sluice.yaml' (schema reads no pipeline file)\n");
 }
 
 TEST_F(CliErrors, UnknownTargetIsNamedWithDidYouMean) {
