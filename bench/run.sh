@@ -32,6 +32,7 @@ line() { printf '%s\t%s\t%s\t%s\n' "$@"; }
 setup() {
   mkdir -p "$TOOLS"
   gcc -O2 -o "$TOOLS/spawn_limit" "$SHARED/spawn_limit.c"
+  gcc -O2 -Wall -o "$TOOLS/spawn_pipes" "$HERE/spawn_pipes.c"
   g++ -O2 -std=c++20 -o "$TOOLS/yaml_parse_bare" "$HERE/yaml_parse_bare.cpp" -lyaml-cpp
   [[ -f $WORK/w4/layered100k/sluice.yaml ]] || python3 "$HERE/gen_run.py" "$SHARED" "$WORK"
   echo "sluice: $SLUICE ($("$SLUICE" --version))"
@@ -44,6 +45,7 @@ w1() {
   local d=$WORK/w1
   for j in 2 8; do
     line "spawn_limit_j$j" "$d" true "$TOOLS/spawn_limit 2000 $j posix_spawn"
+    line "spawn_pipes_j$j" "$d" true "$TOOLS/spawn_pipes 2000 $j"
     line "make_j$j" "$d" true "make -r -j$j -f Makefile > /dev/null"
     line "ninja_j$j" "$d" "$NINJA_PREP" "ninja -j$j -f build.ninja > /dev/null"
     line "sluice_j$j" "$d" true "$SLUICE run -j$j $Q > /dev/null"
@@ -74,6 +76,8 @@ w2() {  # W1's sluice runs again here: W2/W1 compares runs of the same rounds
 chain() {
   local d=$WORK/chain
   {
+    line spawn_limit_j1 "$d" true "$TOOLS/spawn_limit 1000 1 posix_spawn"
+    line spawn_pipes_j1 "$d" true "$TOOLS/spawn_pipes 1000 1"
     line make_j1 "$d" true "make -r -j1 -f Makefile > /dev/null"
     line ninja_j1 "$d" "$NINJA_PREP" "ninja -j1 -f build.ninja > /dev/null"
     line sluice_j1 "$d" true "$SLUICE run -j1 $Q > /dev/null"

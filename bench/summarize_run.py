@@ -43,6 +43,19 @@ def table(group, title):
     return d
 
 
+def capture_cost(d, j):
+    """What two capture pipes a task cost the bare spawn loop, and how far
+    sluice and make each sit above their own floor: make's children inherit
+    stdout, sluice's write to pipes (spawn_pipes.c)."""
+    need = (f"spawn_limit_j{j}", f"spawn_pipes_j{j}", f"sluice_j{j}", f"make_j{j}")
+    if not all(k in d for k in need):
+        return
+    lim, pipes, sl, mk = (d[k]["median"] for k in need)
+    print(f"- capture floor: spawn_pipes_j{j} / spawn_limit_j{j} = **{pipes / lim:.2f}x**; "
+          f"sluice_j{j} / spawn_pipes_j{j} = **{sl / pipes:.2f}x** beside make_j{j} / "
+          f"spawn_limit_j{j} = **{mk / lim:.2f}x** (reported, no goal)")
+
+
 def ratio(d, a, b, goal, op="<="):
     if a in d and b in d:
         r = d[a]["median"] / d[b]["median"]
@@ -55,6 +68,7 @@ for j in (2, 8):
     ratio(w1, f"sluice_j{j}", f"make_j{j}", 1.0)
     ratio(w1, f"sluice_j{j}", f"ninja_j{j}", 0.55)
     ratio(w1, f"sluice_j{j}", f"spawn_limit_j{j}", 1.2)
+    capture_cost(w1, j)
 table("w1_parallel", "W1 through GNU parallel (fewer rounds: it is slow)")
 w1x = table("w1x", "W1x: spawning with a 100,000-task pipeline loaded (2,000 spawned, -j2)")
 if all(k in w1x for k in ("sluice_100k_j2", "sluice_load_only_100k", "sluice_small_j2")):
@@ -67,6 +81,7 @@ for j in (2, 8):
     ratio(w2, f"sluice_j{j}", f"make_j{j}", 1.0)
 ch = table("chain", "Chain of 1,000 dependent tasks, -j1")
 ratio(ch, "sluice_j1", "make_j1", 1.0)
+capture_cost(ch, 1)
 w3 = table("w3", "W3: one task writing 1 GiB of 60-byte lines, stdout to /dev/null")
 if "relay_cat" in w3:
     for k, goal in (("sluice_prefixed", 0.8), ("sluice_interleaved", 0.95)):
