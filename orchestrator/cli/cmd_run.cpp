@@ -92,7 +92,7 @@ std::optional<Loaded> load_on_own_thread(const Context& ctx) {
 std::string missing_file_taken_for_target(const Context& ctx, const RunFlags& f) {
   if (ctx.file == "-" || f.targets.empty()) return {};
   const std::string& first = f.targets.front();
-  if (!first.ends_with(".yaml") && !first.ends_with(".yml")) return {};
+  if (!has_pipeline_extension(first)) return {};
   std::error_code ec;
   if (std::filesystem::exists(ctx.file, ec) || ec) return {};
   return first;

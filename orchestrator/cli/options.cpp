@@ -26,6 +26,11 @@ void add_global_options(CLI::App& app, Context& ctx) {
   app.failure_message(usage_error);
 }
 
+bool has_pipeline_extension(const std::string& arg) {
+  auto ends = [&](std::string_view ext) { return arg.size() > ext.size() && arg.ends_with(ext); };
+  return ends(".yaml") || ends(".yml");
+}
+
 namespace {
 
 std::string read_stdin() {
@@ -34,11 +39,6 @@ std::string read_stdin() {
   std::size_t n;
   while ((n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) text.append(chunk, n);
   return text;
-}
-
-bool has_pipeline_extension(const std::string& arg) {
-  auto ends = [&](std::string_view ext) { return arg.size() > ext.size() && arg.ends_with(ext); };
-  return ends(".yaml") || ends(".yml");
 }
 
 bool is_pipeline_file(const std::string& arg) {

@@ -49,6 +49,9 @@ CLI::Validator one_of(std::vector<std::string> choices);
 /// command is the subcommand parsed, if any. Installed as its failure message.
 std::string usage_error(const CLI::App* app, const CLI::Error& e);
 
+/// `x.yaml` or `x.yml`: a name that reads as a pipeline file.
+bool has_pipeline_extension(const std::string& arg);
+
 /// SPEC §4: the first positional argument, before the command or right after
 /// it, that names an existing file ending in `.yaml`/`.yml` is FILE, unless
 /// -f was given. CLI11 cannot tell it from a target, so it is rewritten as
