@@ -27,7 +27,9 @@ run() {
 # Shared consumers load libsluice.so, static ones must not need it at all.
 links_shared() {
   local name=${1#"$out"/} want=$2 got
-  if ldd "$1" | grep -q 'libsluice\.so'; then got=yes; else got=no; fi
+  local libs
+  libs=$(ldd "$1")  # not piped into grep -q: ldd's SIGPIPE would fail the pipeline
+  if grep -q 'libsluice\.so' <<< "$libs"; then got=yes; else got=no; fi
   [ "$got" = "$want" ] || fail "$name: linked to libsluice.so: $got, expected $want"
 }
 
