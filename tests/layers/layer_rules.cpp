@@ -59,8 +59,8 @@ class RulesParser {
     if (text.empty()) return;
     const auto entry = split_entry(text);
     const auto head = entry ? words(entry->head) : std::vector<std::string>{};
-    if (head.size() == 2 && head[0] == "private" && words(entry->rest).size() == 1) {
-      out_.rules.private_headers.push_back({head[1], std::string(entry->rest)});
+    if (head.size() == 2 && head[0] == "private" && !words(entry->rest).empty()) {
+      out_.rules.private_headers.push_back({head[1], words(entry->rest)});
       private_lines_.push_back(number);
     } else if (head.size() == 2 && head[0] == "allow" && words(entry->rest).size() == 1) {
       out_.rules.exceptions.push_back({head[1], std::string(entry->rest), number});
@@ -68,16 +68,17 @@ class RulesParser {
       layer(head[0], words(entry->rest), number);
     } else {
       error(number,
-            "cannot read this line (expected 'LAYER: LAYERS...', 'private HEADER: LAYER' "
+            "cannot read this line (expected 'LAYER: LAYERS...', 'private HEADER: LAYERS...' "
             "or 'allow FILE: HEADER')");
     }
   }
 
   ParsedRules finish() {
     for (std::size_t i = 0; i < out_.rules.private_headers.size(); ++i) {
-      const auto& p = out_.rules.private_headers[i];
-      if (!out_.rules.may_include.contains(p.layer)) {
-        error(private_lines_[i], "'" + p.layer + "' is not a layer");
+      for (const auto& layer : out_.rules.private_headers[i].layers) {
+        if (!out_.rules.may_include.contains(layer)) {
+          error(private_lines_[i], "'" + layer + "' is not a layer");
+        }
       }
     }
     return std::move(out_);
@@ -210,10 +211,11 @@ class TreeChecker {
     if (path.find("..") != std::string_view::npos) return "a relative path leaves the layer";
     for (const auto& p : rules_.private_headers) {
       const bool match = p.header.ends_with('/') ? path.starts_with(p.header) : path == p.header;
-      if (match) {
-        if (owner == p.layer) return std::nullopt;
-        return "private to " + p.layer;
-      }
+      if (!match) continue;
+      if (std::find(p.layers.begin(), p.layers.end(), owner) != p.layers.end()) return std::nullopt;
+      std::string layers;
+      for (const auto& layer : p.layers) layers += (layers.empty() ? "" : ", ") + layer;
+      return "private to " + layers;
     }
     const auto slash = path.find('/');
     if (slash == std::string_view::npos) return std::nullopt;  // beside the file, or a system header

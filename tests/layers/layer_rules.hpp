@@ -12,10 +12,10 @@
 
 namespace sluice::layers {
 
-/// A third-party header (or a prefix ending in '/') only one layer may include.
+/// A third-party header (or a prefix ending in '/') only these layers may include.
 struct PrivateHeader {
   std::string header;
-  std::string layer;
+  std::vector<std::string> layers;
 };
 
 /// A named exception: `file` may include `header` against the rules.

@@ -23,6 +23,7 @@ engine: sinks runtime graph spec
 cli:
 private uv.h: runtime
 private yaml-cpp/: spec
+private nlohmann/: spec graph
 )";
 
 LayerRules rules_from(const std::string& text) {
@@ -67,13 +68,14 @@ TEST(ParseLayerRules, ReadsArrowsPrivateHeadersAndExceptions) {
   EXPECT_EQ(rules.order, (Lines{"spec", "graph", "runtime", "sinks", "engine", "cli"}));
   EXPECT_EQ(rules.may_include.at("engine"), (Lines{"sinks", "runtime", "graph", "spec"}));
   EXPECT_EQ(rules.may_include.at("spec"), Lines{});
-  ASSERT_EQ(rules.private_headers.size(), 2u);
+  ASSERT_EQ(rules.private_headers.size(), 3u);
   EXPECT_EQ(rules.private_headers[1].header, "yaml-cpp/");
-  EXPECT_EQ(rules.private_headers[1].layer, "spec");
+  EXPECT_EQ(rules.private_headers[1].layers, Lines{"spec"});
+  EXPECT_EQ(rules.private_headers[2].layers, (Lines{"spec", "graph"}));
   ASSERT_EQ(rules.exceptions.size(), 1u);
   EXPECT_EQ(rules.exceptions[0].file, "orchestrator/cli/a.cpp");
   EXPECT_EQ(rules.exceptions[0].header, "spec/x.hpp");
-  EXPECT_EQ(rules.exceptions[0].line, 10);
+  EXPECT_EQ(rules.exceptions[0].line, 11);
 }
 
 TEST(ParseLayerRules, ReportsEachBadLine) {
@@ -94,9 +96,9 @@ TEST(ParseLayerRules, ReportsEachBadLine) {
                 "layers.txt:4: layer 'spec' is defined twice",
                 "layers.txt:5: 'cli' is not a layer defined above sinks (lower layers come first)",
                 "layers.txt:6: cannot read this line (expected 'LAYER: LAYERS...', 'private "
-                "HEADER: LAYER' or 'allow FILE: HEADER')",
+                "HEADER: LAYERS...' or 'allow FILE: HEADER')",
                 "layers.txt:8: cannot read this line (expected 'LAYER: LAYERS...', 'private "
-                "HEADER: LAYER' or 'allow FILE: HEADER')",
+                "HEADER: LAYERS...' or 'allow FILE: HEADER')",
                 "layers.txt:7: 'nosuch' is not a layer",
             }));
 }
@@ -131,9 +133,13 @@ TEST_F(FakeTree, PrivateHeadersStayInTheirLayer) {
   write("src/sinks/uv_use.cpp", "  #  include <uv.h>\n");
   write("src/graph/yaml_use.cpp", "#include <yaml-cpp/parser.h>\n");
   write("include/sluice/leak.hpp", "#include \"uv.h\"\n#include <yaml-cpp/yaml.h>\n");
+  write("src/sinks/json.cpp", "#include <nlohmann/json.hpp>\n");
+  write("src/graph/json.cpp", "#include <nlohmann/json.hpp>\n");
   EXPECT_EQ(check(), (Lines{
                          "orchestrator/src/graph/yaml_use.cpp:1: includes <yaml-cpp/parser.h>: "
                          "private to spec",
+                         "orchestrator/src/sinks/json.cpp:1: includes <nlohmann/json.hpp>: "
+                         "private to spec, graph",
                          "orchestrator/src/sinks/uv_use.cpp:1: includes <uv.h>: private to runtime",
                          "orchestrator/include/sluice/leak.hpp:1: includes \"uv.h\": private to "
                          "runtime",
@@ -165,7 +171,7 @@ TEST_F(FakeTree, CliUsesOnlyThePublicApiUnlessAnExceptionSaysSo) {
 
 TEST_F(FakeTree, AnExceptionNoLongerNeededFails) {
   EXPECT_EQ(check(std::string(kRules) + "allow orchestrator/cli/main.cpp: spec/loader.hpp\n"),
-            Lines{"layers.txt:10: exception not needed: orchestrator/cli/main.cpp does not "
+            Lines{"layers.txt:11: exception not needed: orchestrator/cli/main.cpp does not "
                   "include \"spec/loader.hpp\"; remove it"});
 }
 
