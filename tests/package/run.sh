@@ -10,6 +10,8 @@ build=$(realpath "$1")
 out=$(realpath -m "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 program="$here/../../examples/embed_run.cpp"
+# What sluice.pc may ask for: the packages the library's code uses, no more.
+expected_requires="libuv yaml-cpp"
 stage="$out/stage"
 rm -rf "$out"
 mkdir -p "$out"
@@ -43,8 +45,9 @@ run "$out/cmake/consumer_static"
 
 # pkg-config: the .pc of the staged tree (it finds its prefix from its own place).
 export PKG_CONFIG_PATH="$(dirname "$(find "$stage" -name sluice.pc)")"
-requires=$(pkg-config --print-requires-private sluice | tr '\n' ' ')
-[ "$requires" = "libuv yaml-cpp " ] || fail "sluice.pc requires '$requires', expected 'libuv yaml-cpp '"
+requires=$(pkg-config --print-requires-private sluice | xargs)
+[ "$requires" = "$expected_requires" ] ||
+  fail "sluice.pc requires '$requires', expected '$expected_requires'"
 libdir=$(pkg-config --variable=libdir sluice)
 cxx=${CXX:-c++}
 # shellcheck disable=SC2046
