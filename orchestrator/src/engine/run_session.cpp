@@ -162,8 +162,17 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
           *loop_, sig, [this](int signo) { interrupt(signo); }));
       signals_.back()->unref();
     }
+    // Only running time counts toward timeouts: the clocks stop with the run.
     job_control_ = std::make_unique<JobControl>(
-        *loop_, [this] { runner_->stop_tasks(); }, [this] { runner_->continue_tasks(); });
+        *loop_,
+        [this] {
+          scheduler_->on_run_stopped();
+          runner_->stop_tasks();
+        },
+        [this] {
+          runner_->continue_tasks();
+          scheduler_->on_run_continued();
+        });
   }
   if (handle_) {
     posts_ = std::make_unique<PostQueue>(*loop_);
@@ -270,6 +279,9 @@ RunResult RunSession::run() {
 void RunSession::interrupt(int signo) {
   runner_->bound_drains();
   scheduler_->interrupt(signo);
+  // Said at once, not when the tasks have ended (SPEC §4).
+  if (console_ && scheduler_->interrupt_signal())
+    console_->interrupting(*scheduler_->interrupt_signal(), scheduler_->killing());
 }
 
 void RunSession::deliver_cancels() {

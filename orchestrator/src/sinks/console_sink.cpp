@@ -1,6 +1,7 @@
 #include "sinks/console_sink.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 
 #include "sinks/format.hpp"
@@ -124,8 +125,7 @@ ConsoleSink::ConsoleSink(ByteOutput& out, ConsoleOptions options)
     : out_(out),
       opt_(std::move(options)),
       tty_(out.is_tty()),
-      color_(decide_color(opt_.color, opt_.no_color_env, tty_)),
-      filter_(tty_) {
+      color_(decide_color(opt_.color, opt_.no_color_env, tty_)) {
   for (const auto& n : opt_.task_names) width_ = std::max(width_, text_width(n));
   width_ = std::min(width_, opt_.max_prefix_width);
   opt_.quiet_tail_lines = std::max<std::size_t>(opt_.quiet_tail_lines, 1);
@@ -190,13 +190,15 @@ void ConsoleSink::on(const TaskOutput& e) {
   last_ts_ = e.ts;
   switch (opt_.mode) {
     case OutputMode::Interleaved: {
-      if (!filter_ && !status_shown_ && pending_.empty() && !status_enabled()) {
+      // Raw bytes by definition; on a terminal they are filtered all the
+      // same, or a task could draw over the status line.
+      if (!tty_ && !status_shown_ && pending_.empty() && !status_enabled()) {
         out_.write(e.lines);  // the raw path: no copy at all
         at_line_start_ = e.lines.back() == '\n';
         return;
       }
       begin_frame();
-      if (filter_) append_neutralised(frame_, e.lines);
+      if (tty_) append_neutralised(frame_, e.lines, color_);
       else frame_.append(e.lines);
       end_frame();
       return;
@@ -233,8 +235,9 @@ void ConsoleSink::on(const TaskOutput& e) {
 void ConsoleSink::on(const TaskRetrying& e) {
   last_ts_ = e.ts;
   release(e.task);  // the attempt is over: the terminal is ours until the next
-  std::string m = std::string(e.name) + ": " + e.reason + ", retrying in " + format_duration(e.delay_ms) +
-                  " (attempt " + std::to_string(e.attempt) + ")";
+  // The reason last: it may be a path or a command's error text.
+  std::string m = std::string(e.name) + ": retrying in " + format_duration(e.delay_ms) + " (attempt " +
+                  std::to_string(e.attempt) + "): " + e.reason;
   message(m, kYellow);
 }
 
@@ -267,11 +270,12 @@ void ConsoleSink::on(const TaskFinished& e) {
     case TaskStatus::Failed:
       sgr = e.ignored ? kYellow : kRed;
       m += " failed";
-      if (!e.error.empty()) m += ": " + e.error;
-      else if (!how.empty()) m += " (" + how + ")";
+      if (e.error.empty() && !how.empty()) m += " (" + how + ")";
       m += " after " + format_duration(e.duration_ms);
       if (e.attempts > 1) m += " and " + std::to_string(e.attempts) + " attempts";
       if (e.ignored) m += " (ignored: continue_on_error)";
+      // The error last: it may end in a path, which the duration must not extend.
+      if (!e.error.empty()) m += ": " + e.error;
       break;
     case TaskStatus::TimedOut:
       sgr = kRed;
@@ -346,7 +350,7 @@ void ConsoleSink::append_lines(ByteBuffer& out, std::string_view prefix, std::st
   const char* p = lines.data();
   const char* end = p + lines.size();
   const std::size_t plen = prefix.size();
-  if (!filter_) {
+  if (!needs_neutralising(lines)) {
     // The hot path: a memchr and two memcpys per line into one buffer.
     while (p < end) {
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
@@ -362,6 +366,8 @@ void ConsoleSink::append_lines(ByteBuffer& out, std::string_view prefix, std::st
     }
     return;
   }
+  // A task cannot forge sluice's lines (SPEC §4): control sequences and
+  // carriage returns go, colours stay only when ours are on.
   bool had_escape = false;
   while (p < end) {
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
@@ -370,7 +376,7 @@ void ConsoleSink::append_lines(ByteBuffer& out, std::string_view prefix, std::st
     out.append(prefix);
     if (needs_neutralising(line)) {
       const std::size_t from = out.size();
-      append_neutralised(out, line);
+      append_neutralised(out, line, color_);
       had_escape = had_escape || std::memchr(out.data() + from, '\x1b', out.size() - from) != nullptr;
     } else {
       out.append(line);
@@ -424,9 +430,10 @@ void ConsoleSink::keep_tail(TaskState& t, StreamKind stream, std::string_view li
 void ConsoleSink::spool_output(TaskState& t, TaskId id, std::string_view lines) {
   if (!t.spool) t.spool = std::make_unique<Spool>(opt_.grouped_memory_limit, opt_.spool_dir);
   std::string_view bytes = lines;
-  if (filter_ || lines.back() != '\n') {
+  const bool filter = needs_neutralising(lines);
+  if (filter || lines.back() != '\n') {
     spool_buf_.clear();
-    if (filter_) append_neutralised(spool_buf_, lines);
+    if (filter) append_neutralised(spool_buf_, lines, color_);
     else spool_buf_.append(lines);
     if (spool_buf_.empty() || spool_buf_.view().back() != '\n') spool_buf_.push_back('\n');
     bytes = spool_buf_.view();
@@ -587,6 +594,30 @@ void ConsoleSink::pump() {
   }
 }
 
+std::string ConsoleSink::interrupt_text() const {
+  const std::size_t n = running_.size();
+  const std::string tasks = std::to_string(n) + (n == 1 ? " task" : " tasks");
+  if (interrupt_stage_ > 1) return "killing " + tasks;
+  std::string t = "interrupting";
+  if (interrupt_signal_ != SIGINT) t += " (" + signal_name(interrupt_signal_) + ")";
+  if (n > 0) t += ": stopping " + tasks;
+  if (interrupt_signal_ == SIGINT) t += " (Ctrl-C again to kill)";
+  return t;
+}
+
+void ConsoleSink::interrupting(int signo, bool killing) {
+  const int stage = killing ? 2 : 1;
+  if (closed_ || run_finished_ || stage <= interrupt_stage_) return;
+  interrupt_stage_ = stage;
+  interrupt_signal_ = signo;
+  if (status_enabled() && pending_.empty() && at_line_start_) {
+    begin_frame();
+    end_frame();  // the status line says it at once
+  } else {
+    message(interrupt_text(), kYellow);
+  }
+}
+
 void ConsoleSink::add_problem(std::string text) { problems_.push_back(std::move(text)); }
 
 void ConsoleSink::clear_status() {
@@ -616,7 +647,10 @@ void ConsoleSink::status_text(std::string& s, Clock::time_point now) const {
   std::string head = "[" + std::to_string(done_) + "/" + std::to_string(total_) + "]";
   std::string tail = "  " + format_duration(elapsed);
   s = head;
-  if (!running_.empty()) {
+  if (interrupt_stage_ > 0) {
+    s += ' ';
+    s += interrupt_text();
+  } else if (!running_.empty()) {
     std::string names = " running: ";
     std::size_t shown = 0;
     for (TaskId id : running_) {
@@ -649,12 +683,21 @@ void ConsoleSink::write_summary(const RunFinished& e) {
   std::string text;
   if (!at_line_start_) text += '\n';
   if (opt_.summary && !rows_.empty()) {
+    // Failures first, so one is not buried among many successes; without
+    // -v a run that had one shows only its failures.
+    auto failed = [](const Row& r) { return r.status == TaskStatus::Failed || r.status == TaskStatus::TimedOut; };
+    std::sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+      return failed(a) != failed(b) ? failed(a) : a.id < b.id;
+    });
+    const bool any_failed = failed(rows_.front());
     std::vector<const Row*> shown;
-    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) { return a.id < b.id; });
-    bool all = rows_.size() <= opt_.summary_full_limit;
     for (const Row& r : rows_) {
-      bool notable = r.status == TaskStatus::Failed || r.status == TaskStatus::TimedOut;
-      if (all || (notable && shown.size() < opt_.summary_full_limit)) shown.push_back(&r);
+      if (opt_.verbose) {
+        shown.push_back(&r);
+      } else if ((any_failed ? failed(r) : rows_.size() <= opt_.summary_full_limit) &&
+                 shown.size() < opt_.summary_full_limit) {
+        shown.push_back(&r);
+      }
     }
     if (!shown.empty()) {
       std::size_t name_w = 4, status_w = 6;
@@ -690,7 +733,7 @@ void ConsoleSink::write_summary(const RunFinished& e) {
         text += line;
       }
       if (shown.size() < rows_.size())
-        text += "(" + std::to_string(rows_.size() - shown.size()) + " more tasks not shown)\n";
+        text += "(" + std::to_string(rows_.size() - shown.size()) + " more tasks not shown; -v shows them)\n";
     }
   }
   std::string result = std::string(kTag) + "run " + std::string(to_string(e.status)) +

@@ -15,16 +15,23 @@
 ///
 /// sluice's own lines start with `[sluice] `: one per failure, timeout,
 /// retry and cancellation of a started task (with verbose, also per start,
-/// success, skip and up-to-date), then a summary table (unless disabled:
-/// every task up to `summary_full_limit` tasks, else only the failed and
-/// timed-out ones) and the result line.
+/// success, skip and up-to-date), one when the run is interrupted (off a
+/// TTY), then a summary table (unless disabled) and the result line. The
+/// table lists failed and timed-out tasks first; without verbose, a run that
+/// had any shows only them, and other runs show every task up to
+/// `summary_full_limit` tasks. Durations stand where a path cannot extend
+/// them: `x failed after 0.0s: command not found: fecth`.
 ///
 /// On a TTY: a status line `[done/total] running: a, b  12.3s` kept at the
 /// bottom (cleared before any other bytes and redrawn after them in the same
-/// write, drawn only at the start of a line), and task output is passed
-/// through append_neutralised (terminal_filter.hpp). Off a TTY there is no
-/// control sequence at all, except task bytes passed through unchanged and
-/// colours when forced with --color=always.
+/// write, drawn only at the start of a line); once the run is interrupted it
+/// reads `interrupting: stopping 3 tasks (Ctrl-C again to kill)`.
+/// A task cannot forge sluice's lines: its output in prefixed, grouped and
+/// quiet mode passes through append_neutralised (terminal_filter.hpp), which
+/// keeps colour sequences only when our colour is on. Interleaved output is
+/// the tasks' raw bytes off a TTY, and filtered likewise on one. Off a TTY
+/// sluice writes no control sequence of its own, except colours when forced
+/// with --color=always.
 ///
 /// While an interactive task runs (it has the terminal to itself, like
 /// ninja's console pool) the status line is off and everything else the
@@ -110,6 +117,13 @@ class ConsoleSink final : public Sink {
   /// interactive task does it too, for callers that did not.
   void take_terminal(TaskId id);
 
+  /// The run is being interrupted by `signo` (SIGINT, SIGTERM, ...), or
+  /// with `killing`, every task is being killed (a second Ctrl-C). Said at
+  /// once, before the tasks end (SPEC §4): on the status line, or where
+  /// there is none, in a `[sluice]` line. The engine calls it on each
+  /// interrupt; only a new stage is shown.
+  void interrupting(int signo, bool killing);
+
   /// A problem of the run that is no task's (an output that could not be
   /// written): a `[sluice]` line of the summary, before the result line.
   void add_problem(std::string text);
@@ -153,12 +167,12 @@ class ConsoleSink final : public Sink {
   void status_text(std::string& out, Clock::time_point now) const;
   bool status_enabled() const;
   void write_summary(const RunFinished& e);
+  std::string interrupt_text() const;
 
   ByteOutput& out_;
   ConsoleOptions opt_;
   bool tty_;
   bool color_;
-  bool filter_;
   std::size_t width_ = 0;
   std::vector<std::unique_ptr<TaskState>> tasks_;  // by TaskId, while running
   std::vector<TaskId> running_;                      // start order
@@ -177,6 +191,8 @@ class ConsoleSink final : public Sink {
   bool at_line_start_ = true;
   std::size_t total_ = 0;
   std::size_t done_ = 0;
+  int interrupt_stage_ = 0;  ///< 0 running, 1 interrupting, 2 killing
+  int interrupt_signal_ = 0;
   Clock::time_point run_start_{};
   Clock::time_point last_ts_{};
 };

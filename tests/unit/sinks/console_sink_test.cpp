@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "sink_test_util.hpp"
 
 namespace sluice::detail {
@@ -118,20 +120,65 @@ TEST(ConsoleSinkColor, ColorsOnATty) {
 TEST(ConsoleSinkTty, NeutralisesControlSequencesButKeepsSgr) {
   StringOutput out(true);
   auto o = opts(OutputMode::Prefixed, {"t"});
-  o.color = ColorMode::Never;
+  o.color = ColorMode::Always;
   ConsoleSink sink(out, o);
   sink.on_event(output(0, "t", "a\x1b]0;pwned\x07" "b\n\x1b]52;c;aGk=\x1b\\c\n\x1b[1mbold\n"));
   // The task left bold on: a reset follows its batch, before the newline.
-  EXPECT_EQ(out.text(), "t | ab\nt | c\nt | \x1b[1mbold\x1b[0m\n");
+  const std::string t = "\x1b[36mt\x1b[0m | ";
+  EXPECT_EQ(out.text(), t + "ab\n" + t + "c\n" + t + "\x1b[1mbold\x1b[0m\n");
 }
 
-TEST(ConsoleSinkTty, OffATtyTaskBytesPassUnchanged) {
+// SPEC §4: a task cannot forge sluice's lines. Without colour (off a TTY or
+// --color never) no escape sequence of a task passes, colours included.
+TEST(ConsoleSinkFilter, OffATtyControlSequencesAndCarriageReturnsAreRemoved) {
+  for (OutputMode mode : {OutputMode::Prefixed, OutputMode::Grouped}) {
+    StringOutput out;
+    ConsoleSink sink(out, opts(mode, {"t"}));
+    sink.on_event(output(0, "t", "a\x1b]0;title\x07" "b\n"));
+    sink.on_event(output(0, "t", "a\rb\r\n\x9b" "2J\x9d" "0;t\x07\n"));
+    sink.on_event(output(0, "t", "\x1b[31mred\x1b[0m\r[sluice] run succeeded\n"));
+    sink.on_event(finished(0, "t", TaskStatus::Succeeded));
+    const std::string expect = mode == OutputMode::Prefixed
+                                   ? "t | ab\nt | b\nt | \nt | [sluice] run succeeded\n"
+                                   : "--- t ---\nab\nb\n\n[sluice] run succeeded\n";
+    EXPECT_EQ(out.text(), expect);
+    EXPECT_EQ(out.text().find_first_of("\x1b\r"), std::string::npos);
+  }
+}
+
+TEST(ConsoleSinkFilter, ColourNeverOnATtyRemovesTaskColoursToo) {
+  StringOutput out(true);
+  auto o = opts(OutputMode::Prefixed, {"t"});
+  o.color = ColorMode::Never;
+  o.status_line = false;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "t", "\x1b[1mbold\x1b[0m \x1b[32mok\n"));
+  EXPECT_EQ(out.text(), "t | bold ok\n");
+}
+
+TEST(ConsoleSinkFilter, ForcedColourOffATtyKeepsTaskColours) {
   StringOutput out;
-  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"t"}));
-  sink.on_event(output(0, "t", "a\x1b]0;title\x07" "b\n"));
-  EXPECT_EQ(out.text(), "t | a\x1b]0;title\x07" "b\n");
-  sink.on_event(output(0, "t", "a\rb\r\n\x9b" "2J\x9d" "0;t\x07\n"));
-  EXPECT_EQ(out.text(), "t | a\x1b]0;title\x07" "b\nt | a\rb\r\nt | \x9b" "2J\x9d" "0;t\x07\n");
+  auto o = opts(OutputMode::Prefixed, {"t"});
+  o.color = ColorMode::Always;
+  ConsoleSink sink(out, o);
+  sink.on_event(output(0, "t", "\x1b[32mok\x1b]0;x\x07\n"));
+  EXPECT_EQ(out.text(), "\x1b[36mt\x1b[0m | \x1b[32mok\x1b[0m\n");
+}
+
+TEST(ConsoleSinkFilter, QuietTailsAreFilteredToo) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Quiet, {"t"}));
+  sink.on_event(output(0, "t", "\x1b[2Jok\rforged\n"));
+  sink.on_event(finished(0, "t", TaskStatus::Failed, 1, 100));
+  EXPECT_EQ(out.text(), "[sluice] t failed (exit 1) after 0.1s\nt | forged\n");
+}
+
+// Interleaved is the tasks' raw bytes: off a TTY they pass unchanged.
+TEST(ConsoleSinkFilter, InterleavedOffATtyIsRaw) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Interleaved));
+  sink.on_event(output(0, "t", "a\x1b[31mb\rc\n"));
+  EXPECT_EQ(out.text(), "a\x1b[31mb\rc\n");
 }
 
 // `printf "a\rb\n"` showed `bsc | a` (the \r sent the cursor over the prefix).
@@ -249,13 +296,33 @@ TEST(ConsoleSinkMessages, FailuresTimeoutsRetriesAndIgnored) {
   sig.signal = 9;
   sink.on_event(sig);
   sink.on_event(finished(5, "never", TaskStatus::Cancelled, std::nullopt, 0));
+  auto missing = finished(6, "gen", TaskStatus::Failed, 0, 1999);
+  missing.error = "output not created: out/x.txt";
+  missing.attempts = 3;
+  missing.ignored = true;
+  sink.on_event(missing);
+  sink.on_event(TaskRetrying{at(), 6, "gen", 2, 1000, "output not created: out/x.txt"});
   EXPECT_EQ(out.text(),
-            "[sluice] fetch: exit 7, retrying in 0.4s (attempt 2)\n"
+            "[sluice] fetch: retrying in 0.4s (attempt 2): exit 7\n"
             "[sluice] fetch failed (exit 7) after 2.5s and 2 attempts\n"
             "[sluice] slow timed out after 30.0s\n"
-            "[sluice] typo failed: command not found: fecth after 0.0s\n"
+            "[sluice] typo failed after 0.0s: command not found: fecth\n"
             "[sluice] lint failed (exit 1) after 0.1s (ignored: continue_on_error)\n"
-            "[sluice] oom failed (SIGKILL) after 0.1s\n");
+            "[sluice] oom failed (SIGKILL) after 0.1s\n"
+            "[sluice] gen failed after 2.0s and 3 attempts (ignored: continue_on_error): "
+            "output not created: out/x.txt\n"
+            "[sluice] gen: retrying in 1.0s (attempt 2): output not created: out/x.txt\n");
+}
+
+// Rounded, not cut: a 1 s timeout that took 999 ms to report is "1.0s".
+TEST(ConsoleSinkMessages, DurationsAreRounded) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed));
+  sink.on_event(finished(0, "slow", TaskStatus::TimedOut, std::nullopt, 999));
+  sink.on_event(finished(1, "slower", TaskStatus::TimedOut, std::nullopt, 59960));
+  EXPECT_EQ(out.text(),
+            "[sluice] slow timed out after 1.0s\n"
+            "[sluice] slower timed out after 1m00s\n");
 }
 
 TEST(ConsoleSinkMessages, VerboseAddsStartsAndSuccesses) {
@@ -277,9 +344,11 @@ TEST(ConsoleSinkMessages, VerboseAddsStartsAndSuccesses) {
             "[sluice] b skipped (dependency_failed)\n");
 }
 
-TEST(ConsoleSinkSummary, FullTable) {
+TEST(ConsoleSinkSummary, FullTableFailuresFirstWithVerbose) {
   StringOutput out;
-  ConsoleSink sink(out, opts(OutputMode::Quiet));
+  auto o = opts(OutputMode::Quiet);
+  o.verbose = true;
+  ConsoleSink sink(out, o);
   sink.on_event(run_started(4));
   sink.on_event(finished(2, "load", TaskStatus::Failed, 2, 65000));
   sink.on_event(finished(0, "fetch", TaskStatus::Succeeded, 0, 812));
@@ -295,11 +364,45 @@ TEST(ConsoleSinkSummary, FullTable) {
   sink.on_event(RunFinished{at(), RunStatus::Failed, 1, 2, 0, 0, 1, 0, 70000});
   EXPECT_EQ(out.text(),
             "TASK       STATUS                       ATTEMPTS  DURATION  EXIT\n"
-            "fetch      succeeded                           1      0.8s  0\n"
             "transform  failed                              3      3.0s  SIGKILL\n"
             "load       failed                              1     1m05s  2\n"
+            "fetch      succeeded                           1      0.8s  0\n"
             "report     skipped (dependency_failed)         0         -  -\n"
             "[sluice] run failed in 1m10s: 1 succeeded, 2 failed, 1 skipped\n");
+}
+
+// One failure among 49 successes is the one row shown (SPEC §4 summary).
+TEST(ConsoleSinkSummary, AFailedRunShowsOnlyItsFailuresWithoutVerbose) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Quiet));
+  std::vector<std::string> names;
+  for (int i = 0; i < 50; ++i) names.push_back("t" + std::to_string(i));
+  for (TaskId i = 0; i < 50; ++i)
+    sink.on_event(finished(i, names[i], i == 37 ? TaskStatus::Failed : TaskStatus::Succeeded, i == 37 ? 2 : 0, 100));
+  out.take();
+  sink.on_event(RunFinished{at(), RunStatus::Failed, 49, 1, 0, 0, 0, 0, 5000});
+  EXPECT_EQ(out.text(),
+            "TASK  STATUS  ATTEMPTS  DURATION  EXIT\n"
+            "t37   failed         1      0.1s  2\n"
+            "(49 more tasks not shown; -v shows them)\n"
+            "[sluice] run failed in 5.0s: 49 succeeded, 1 failed\n");
+}
+
+TEST(ConsoleSinkSummary, ASuccessfulRunShowsEveryTask) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Quiet));
+  sink.on_event(finished(1, "b", TaskStatus::Succeeded, 0, 100));
+  sink.on_event(finished(0, "a", TaskStatus::Succeeded, 0, 200));
+  auto lint = finished(2, "lint", TaskStatus::Failed, 1, 100);
+  lint.ignored = true;  // a failure all the same: it comes first
+  sink.on_event(lint);
+  out.take();
+  sink.on_event(RunFinished{at(), RunStatus::Succeeded, 2, 1, 0, 0, 0, 0, 300});
+  EXPECT_EQ(out.text(),
+            "TASK  STATUS            ATTEMPTS  DURATION  EXIT\n"
+            "lint  failed (ignored)         1      0.1s  1\n"
+            "(2 more tasks not shown; -v shows them)\n"
+            "[sluice] run succeeded in 0.3s: 2 succeeded, 1 failed\n");
 }
 
 TEST(ConsoleSinkSummary, ManyTasksShowOnlyTheFailedRows) {
@@ -317,7 +420,7 @@ TEST(ConsoleSinkSummary, ManyTasksShowOnlyTheFailedRows) {
   EXPECT_EQ(out.text(),
             "TASK  STATUS     ATTEMPTS  DURATION  EXIT\n"
             "t4    timed_out         1      0.1s  -\n"
-            "(9 more tasks not shown)\n"
+            "(9 more tasks not shown; -v shows them)\n"
             "[sluice] run failed in 5.0s: 9 succeeded, 1 timed out\n");
 }
 
@@ -538,7 +641,7 @@ TEST(ConsoleSinkInteractive, ARetryGivesTheTerminalBackBetweenAttempts) {
   sink.on_event(output(0, "a", "one\n"));
   EXPECT_EQ(out.text(), "");
   sink.on_event(TaskRetrying{at(), 1, "ask", 2, 1000, "exit 1"});
-  EXPECT_EQ(out.take(), "a   | one\n[sluice] ask: exit 1, retrying in 1.0s (attempt 2)\n");
+  EXPECT_EQ(out.take(), "a   | one\n[sluice] ask: retrying in 1.0s (attempt 2): exit 1\n");
   sink.on_event(started(1, "ask", 1000, 2));
   sink.on_event(output(0, "a", "two\n"));
   EXPECT_EQ(out.text(), "");
@@ -572,6 +675,51 @@ TEST(ConsoleSinkInteractive, CloseWritesWhatWasHeld) {
   sink.on_event(output(0, "a", "one\n"));
   sink.close();
   EXPECT_EQ(out.text(), "a | one\n");
+}
+
+// ---- interrupting (SPEC §4: after Ctrl-C it says so at once)
+
+TEST(ConsoleSinkInterrupt, TheStatusLineSaysSoAtOnce) {
+  StringOutput out(true, 80);
+  auto o = opts(OutputMode::Prefixed, {"a", "b", "c"});
+  o.color = ColorMode::Never;
+  ConsoleSink sink(out, o);
+  sink.on_event(run_started(5));
+  for (TaskId i = 0; i < 3; ++i) sink.on_event(started(i, std::string(1, char('a' + i)), 100));
+  out.take();
+  sink.interrupting(SIGINT, false);
+  std::string current;
+  emulate(out.take(), &current);
+  EXPECT_EQ(current, "[0/5] interrupting: stopping 3 tasks (Ctrl-C again to kill)  0.1s");
+  sink.interrupting(SIGINT, false);  // nothing new to say
+  EXPECT_EQ(out.take(), "");
+  sink.on_event(finished(0, "a", TaskStatus::Cancelled, std::nullopt, 100, 200));
+  emulate(out.take(), &current);
+  EXPECT_EQ(current, "[1/5] interrupting: stopping 2 tasks (Ctrl-C again to kill)  0.2s");
+  sink.interrupting(SIGINT, true);
+  emulate(out.take(), &current);
+  EXPECT_EQ(current, "[1/5] killing 2 tasks  0.2s");
+}
+
+TEST(ConsoleSinkInterrupt, OffATtyALineSaysIt) {
+  StringOutput out;
+  ConsoleSink sink(out, opts(OutputMode::Prefixed, {"a"}));
+  sink.on_event(run_started(2));
+  sink.on_event(started(0, "a"));
+  sink.interrupting(SIGTERM, false);
+  sink.on_event(output(0, "a", "bye\n"));
+  sink.on_event(finished(1, "b", TaskStatus::Cancelled, std::nullopt, 0));
+  sink.on_event(finished(0, "a", TaskStatus::Cancelled, std::nullopt, 100));
+  sink.on_event(RunFinished{at(), RunStatus::Interrupted, 0, 0, 0, 2, 0, 0, 100});
+  sink.interrupting(SIGINT, true);  // after the end: nothing
+  EXPECT_EQ(out.text(),
+            "[sluice] interrupting (SIGTERM): stopping 1 task\n"
+            "a | bye\n"
+            "[sluice] a cancelled after 0.1s\n"
+            "TASK  STATUS     ATTEMPTS  DURATION  EXIT\n"
+            "a     cancelled         1      0.1s  -\n"
+            "b     cancelled         1      0.0s  -\n"
+            "[sluice] run interrupted after 0.1s: 2 cancelled\n");
 }
 
 TEST(ConsoleSinkSummary, ProblemsComeBeforeTheResultLine) {
