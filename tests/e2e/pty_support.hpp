@@ -58,38 +58,21 @@ class Pty {
     posix_spawn_file_actions_addopen(&fa, 0, slave.c_str(), O_RDWR, 0);
     posix_spawn_file_actions_adddup2(&fa, 0, 1);
     posix_spawn_file_actions_adddup2(&fa, 0, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
     std::vector<std::string> env_s;
     for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
     env_s.insert(env_s.end(), env.begin(), env.end());
     std::vector<char*> envp;
     for (auto& e : env_s) envp.push_back(e.data());
     envp.push_back(nullptr);
-    int rc = ::posix_spawn(&pid_, args[0], &fa, &attr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-      ADD_FAILURE() << "spawn " << argv[0] << ": " << std::strerror(rc);
-      pid_ = -1;
-    }
+    pid_ = spawn_clean(std::move(argv), fa, POSIX_SPAWN_SETSID, envp.data());
   }
   Pty(const Pty&) = delete;
   Pty& operator=(const Pty&) = delete;
   ~Pty() {
     if (pid_ > 0 && !reaped_) {
-      ::kill(-pid_, SIGKILL);  // the session's group: a shell and its jobs' groups...
-      ::kill(pid_, SIGKILL);
+      // The leader's group; a shell's jobs get the hangup its death brings
+      // (SIGHUP, and SIGCONT when stopped), which ends a sluice.
+      ::kill(-pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
     if (master_ >= 0) ::close(master_);
