@@ -128,6 +128,9 @@ class Pty {
     reaped_ = true;
     while (read_some(0)) {
     }
+    // A sanitized sluice reports on its stderr, the terminal here.
+    for (const char* report : {"runtime error:", "Sanitizer:"})
+      EXPECT_EQ(out_.find(report), std::string::npos) << "sanitizer report on the terminal:\n" << out_;
     return status;
   }
 
