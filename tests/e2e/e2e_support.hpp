@@ -309,9 +309,11 @@ inline std::string leftover_processes(const std::string& entry) {
 
 /// posix_spawn of argv_s (argv_s[0] a path) with `fa` and a clean signal
 /// state: the test runner's mask or ignored signals must not leak into what
-/// is tested (an ignored SIGINT is inherited across exec). Destroys `fa`;
-/// returns the pid, or -1 after a failed expectation.
-inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actions_t& fa) {
+/// is tested (an ignored SIGINT is inherited across exec). `flags` adds
+/// spawn flags (POSIX_SPAWN_SETSID), `envp` replaces the environment.
+/// Destroys `fa`; returns the pid, or -1 after a failed expectation.
+inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actions_t& fa, short flags = 0,
+                         char* const* envp = environ) {
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -322,9 +324,9 @@ inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actio
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr, static_cast<short>(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | flags));
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), envp);
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   EXPECT_EQ(rc, 0) << "spawn " << argv[0];
