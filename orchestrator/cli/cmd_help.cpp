@@ -30,8 +30,8 @@ int print_help(const CLI::App& app, const std::string& command) {
     return kExitInvalid;
   }
   const CLI::App* cmd = found.front();
-  std::fputs(cmd->get_formatter()->make_help(cmd, "sluice " + cmd->get_name(),
-                                             CLI::AppFormatMode::Normal)
+  std::fputs(cmd->get_formatter()
+                 ->make_help(cmd, "sluice " + cmd->get_name(), CLI::AppFormatMode::Normal)
                  .c_str(),
              stdout);
   return kExitOk;

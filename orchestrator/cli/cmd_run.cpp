@@ -159,7 +159,8 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_flag("-n,--dry-run", f->dry_run, "print what would run, in order, touching nothing");
   // Every run runs every selected task (no up-to-date checks yet), which is
   // what -B asks for: accepted, and true to its word.
-  sub->add_flag("-B,--force", f->force, "run the tasks even if up to date (every run does, for now)");
+  sub->add_flag("-B,--force", f->force,
+                "run the tasks even if up to date (every run does, for now)");
   sub->add_option("--output", f->output, "console output")
       ->check(one_of({"prefixed", "grouped", "interleaved", "quiet"}));
   sub->add_option("--color", f->color, "colours")->check(one_of({"auto", "always", "never"}));
@@ -174,11 +175,20 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_option("--executor", f->executor, "where process tasks run (only local for now)")
       ->check(one_of({"local", "slurm"}));
   const char* later = "Not yet available";
-  sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes")->group(later);
-  sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")->type_name("DIR")->group(later);
-  sub->add_option("--report", f->report, "write an HTML report")->type_name("FILE.html")->group(later);
-  sub->add_option("--trace", f->trace, "write a Chrome trace")->type_name("FILE.json")->group(later);
-  sub->add_option("--serve", f->serve, "serve a live web page")->type_name("ADDR:PORT")->group(later);
+  sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes")
+      ->group(later);
+  sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")
+      ->type_name("DIR")
+      ->group(later);
+  sub->add_option("--report", f->report, "write an HTML report")
+      ->type_name("FILE.html")
+      ->group(later);
+  sub->add_option("--trace", f->trace, "write a Chrome trace")
+      ->type_name("FILE.json")
+      ->group(later);
+  sub->add_option("--serve", f->serve, "serve a live web page")
+      ->type_name("ADDR:PORT")
+      ->group(later);
   sub->add_option("--state-dir", f->state_dir, "state directory")->type_name("DIR")->group(later);
   sub->add_option("--threads", f->threads, "thread pool size")
       ->type_name("N")

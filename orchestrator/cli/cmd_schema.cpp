@@ -11,7 +11,8 @@ void add_schema_command(CLI::App& app, Context& ctx) {
     // `sluice schema x.yaml`: the schema is of the format, not of a file.
     if (!ctx.file.empty()) {
       ctx.action = [&ctx] {
-        std::fprintf(stderr, "sluice schema: unexpected argument '%s' (schema reads no pipeline file)\n",
+        std::fprintf(stderr,
+                     "sluice schema: unexpected argument '%s' (schema reads no pipeline file)\n",
                      ctx.file.c_str());
         return kExitInvalid;
       };

@@ -13,7 +13,8 @@ void configure_app(CLI::App& app, Context& ctx) {
   for (CLI::App* cmd : app.get_subcommands([](CLI::App*) { return true; }))
     cmd->set_version_flag("--version", "sluice " SLUICE_VERSION);
   app.require_subcommand(1);
-  app.failure_message([&ctx](const CLI::App* a, const CLI::Error& e) { return usage_error(a, e, ctx); });
+  app.failure_message(
+      [&ctx](const CLI::App* a, const CLI::Error& e) { return usage_error(a, e, ctx); });
 }
 
 void add_pipeline_options(CLI::App& cmd, Context& ctx) {

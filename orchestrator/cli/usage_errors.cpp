@@ -71,8 +71,8 @@ std::string option_of_a_command(const std::string& arg, const CLI::App& app) {
   std::string name = arg.substr(0, arg.find('='));
   for (const CLI::App* cmd : app.get_subcommands([](const CLI::App*) { return true; }))
     if (cmd->get_option_no_throw(name))
-      return "'" + name + "' is an option of '" + cmd->get_name() + "': write it after the command (sluice " +
-             cmd->get_name() + " " + name + " ...)";
+      return "'" + name + "' is an option of '" + cmd->get_name() +
+             "': write it after the command (sluice " + cmd->get_name() + " " + name + " ...)";
   return {};
 }
 
@@ -118,7 +118,8 @@ std::string describe(const CLI::App& app, const CLI::App* sub, const CLI::Error&
     for (const std::string& arg : app.remaining(true)) {
       if (arg.size() > 1 && arg[0] == '-') return unknown_option(arg, app, sub);
       if (!sub) return unknown_command(arg, app, ctx);
-      bool takes_some = !sub->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+      bool takes_some =
+          !sub->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
       return "unexpected argument '" + arg + "'" +
              (takes_some ? "" : " (" + sub->get_name() + " takes no arguments)");
     }
@@ -162,7 +163,8 @@ std::string usage_error(const CLI::App* app, const CLI::Error& e, const Context&
   std::vector<CLI::App*> parsed = app->get_subcommands();
   const CLI::App* sub = parsed.empty() ? nullptr : parsed.front();
   // A word before the command is sluice's to refuse, not the command's.
-  bool before = !app->remaining(false).empty() && (is<CLI::ExtrasError>(e) || is<CLI::RequiredError>(e));
+  bool before =
+      !app->remaining(false).empty() && (is<CLI::ExtrasError>(e) || is<CLI::RequiredError>(e));
   std::string who = "sluice" + (sub && !before ? " " + sub->get_name() : std::string());
   return who + ": " + describe(*app, sub, e, ctx) + "\n";
 }

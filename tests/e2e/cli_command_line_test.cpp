@@ -122,7 +122,8 @@ TEST_F(CliCommandLine, HelpOfSluiceAndOfACommand) {
 TEST_F(CliCommandLine, VersionOfSluiceAndAfterACommand) {
   auto v = run({"--version"});
   EXPECT_EQ(v.code, 0);
-  EXPECT_TRUE(v.out.starts_with("sluice ") && v.out.ends_with("\n") && v.out.find('.') != std::string::npos)
+  EXPECT_TRUE(v.out.starts_with("sluice ") && v.out.ends_with("\n") &&
+              v.out.find('.') != std::string::npos)
       << v.out;
   EXPECT_EQ(run({"run", "--version"}).out, v.out);
 }
@@ -138,9 +139,11 @@ TEST_F(CliCommandLine, AnOptionOfACommandWrittenBeforeIt) {
 
 TEST_F(CliCommandLine, ATaskWhereTheCommandStands) {
   write("sluice.yaml", "tasks:\n  test: {cmd: [/bin/true]}\n  build: {cmd: [/bin/true]}\n");
-  expect_usage_error({"test"}, "sluice: unknown command 'test' (to run task 'test': sluice run test)\n");
-  expect_usage_error({"p.yaml", "hello"},
-                     "sluice: unknown command 'hello' (to run task 'hello': sluice run -f p.yaml hello)\n");
+  expect_usage_error({"test"},
+                     "sluice: unknown command 'test' (to run task 'test': sluice run test)\n");
+  expect_usage_error(
+      {"p.yaml", "hello"},
+      "sluice: unknown command 'hello' (to run task 'hello': sluice run -f p.yaml hello)\n");
   // Neither a task nor a command: the command it most likely meant.
   expect_usage_error({"lsit"}, "sluice: unknown command 'lsit' (did you mean 'list'?)\n");
   expect_usage_error({"zzz"},
@@ -150,7 +153,8 @@ TEST_F(CliCommandLine, ATaskWhereTheCommandStands) {
 
 TEST_F(CliCommandLine, RunOfADirectorySaysSo) {
   fs::create_directories(dir_ / "dir.yaml");
-  const std::string err = "dir.yaml: cannot read pipeline file: is a directory\ndir.yaml: 1 error\n";
+  const std::string err =
+      "dir.yaml: cannot read pipeline file: is a directory\ndir.yaml: 1 error\n";
   expect_usage_error({"run", "dir.yaml"}, err);
   expect_usage_error({"run", "-n", "dir.yaml", "build"}, err);
   expect_usage_error({"validate", "dir.yaml"}, err);
@@ -171,7 +175,8 @@ TEST_F(CliCommandLine, TheDefaultFileIsFoundInTheNearestParent) {
   // A task runs in its file's directory, wherever sluice was started.
   write("a/sluice.yaml", "tasks:\n  mid: {cmd: [pwd]}\n");
   r = run({"run", "-q"}, in_c);
-  EXPECT_TRUE(r.out.starts_with("mid | " + fs::canonical(dir_ / "a").string() + "\n")) << r.out << r.err;
+  EXPECT_TRUE(r.out.starts_with("mid | " + fs::canonical(dir_ / "a").string() + "\n"))
+      << r.out << r.err;
 
   sluice::e2e::RunOptions in_top;
   in_top.cwd = "";
@@ -241,8 +246,8 @@ TEST_F(CliCommandLine, RunHelpMarksWhatIsNotBuiltInUsersWords) {
   EXPECT_EQ(h.code, 0);
   auto later = h.out.find("Not yet available:");
   ASSERT_NE(later, std::string::npos) << h.out;
-  for (const char* opt : {"--checksum", "--log-dir", "--report", "--trace", "--serve",
-                          "--state-dir", "--threads"})
+  for (const char* opt :
+       {"--checksum", "--log-dir", "--report", "--trace", "--serve", "--state-dir", "--threads"})
     EXPECT_GT(h.out.find(opt), later) << opt << " is not built: it belongs under the heading";
   for (const char* internal : {"arrives with", "seeing the run", "roadmap"})
     EXPECT_EQ(h.out.find(internal), std::string::npos) << internal;

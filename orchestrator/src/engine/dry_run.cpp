@@ -186,7 +186,8 @@ std::string file_action(const Task& t) {
   const FileAction& f = t.extras().file;
   switch (t.action) {
     case ActionKind::Copy: return "copy " + first(f.from) + " -> " + f.to;
-    case ActionKind::Concat: return "concat " + std::to_string(f.from.size()) + " files -> " + f.to;
+    case ActionKind::Concat:
+      return "concat " + std::to_string(f.from.size()) + " files -> " + f.to;
     case ActionKind::Write: return "write " + f.to;
     case ActionKind::Hash: return "hash (" + f.algo + ") -> " + f.to;
     case ActionKind::Compress: return "compress (" + f.format + ") " + first(f.from) + " -> " + f.to;
