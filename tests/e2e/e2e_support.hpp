@@ -75,6 +75,8 @@ struct RunOptions {
   fs::path extra_fd_file;
   /// sluice's stdin (a file in the test directory); /dev/null when empty.
   fs::path stdin_file;
+  /// The directory sluice runs in, relative to the test directory; empty = it.
+  fs::path cwd;
 };
 
 /// A `sluice` process running in the background, stdout and stderr going
@@ -379,7 +381,8 @@ class CliTest : public ::testing::Test {
     auto err_path = dir_ / (".err" + std::to_string(runs_));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
+    const fs::path cwd = opts.cwd.empty() ? dir_ : dir_ / opts.cwd;
+    posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
     std::string in = opts.stdin_file.empty() ? "/dev/null" : (dir_ / opts.stdin_file).string();
     posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
