@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "engine/writer_output.hpp"
@@ -261,7 +262,14 @@ RunResult RunSession::run() {
   console_.reset();
   console_out_.reset();
   timers_.reset();
-  loop_->close();
+  // A handle still open here, or a loop libuv will not close, is a bug of
+  // ours (ARCHITECTURE: the loop closes cleanly at the end of every run):
+  // say so rather than end as if all were well.
+  bool closed = loop_->close();
+  if (!closed || loop_->leaked_handles() > 0) {
+    throw std::logic_error("the event loop did not close cleanly (" +
+                           std::to_string(loop_->leaked_handles()) + " handle(s) left open)");
+  }
   return result;
 }
 
