@@ -307,8 +307,12 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
     if (auto missing = outputs_.first_missing()) out.error = "output not created: " + *missing;
   }
   if (out.succeeded()) {
-    auto pairs = parse_output_file(take_output_file());
-    if (!pairs.empty() && runner_.hooks_.on_task_outputs) runner_.hooks_.on_task_outputs(id_, std::move(pairs));
+    OutputFile file = parse_output_file(take_output_file());
+    if (!file.error.empty()) {
+      out.error = "$SLUICE_OUTPUT " + file.error;
+    } else if (!file.values.empty() && runner_.hooks_.on_task_outputs) {
+      runner_.hooks_.on_task_outputs(id_, std::move(file.values));
+    }
   }
   if (!out.succeeded() || signalled_) outputs_.remove_changed();
   finish(out);
