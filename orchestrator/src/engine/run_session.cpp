@@ -141,6 +141,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
     for (auto& [k, v] : kv) map[k] = std::move(v);
   };
   hooks.open_outputs = [this](TaskId t, int attempt) { return files_.open(t, attempt); };
+  hooks.finish_outputs = [this](TaskId t) { return files_.finish(t); };
   runner_ = std::make_unique<LocalProcessRunner>(*loop_, pipeline_, std::move(runner_options),
                                                  std::move(hooks));
   runner_->set_listener(this);

@@ -82,6 +82,10 @@ struct LocalRunnerHooks {
   /// `stdout/stderr: {file}` copies). A non-empty error fails the attempt
   /// like a spawn error, before anything runs.
   std::function<std::string(TaskId, int attempt)> open_outputs;
+  /// After the attempt's last output line: closes what open_outputs opened.
+  /// A non-empty error (a write that failed: a full disk) fails an attempt
+  /// that would otherwise have succeeded.
+  std::function<std::string(TaskId)> finish_outputs;
 };
 
 class ProcessTask;
