@@ -2,21 +2,10 @@
 
 #include <fcntl.h>
 
-#include <cstdint>
-
 #include "runtime/raw_syscall.hpp"
 
 namespace sluice::detail {
 namespace {
-
-/// The kernel's getdents64 record.
-struct LinuxDirent64 {
-  std::uint64_t ino;
-  std::int64_t off;
-  unsigned short reclen;
-  unsigned char type;
-  char name[1];
-};
 
 SLUICE_CHILD_CODE long close_range_but(int low, int keep) {
   if (keep < low) return raw_syscall(SYS_close_range, low, ~0u, 0);
@@ -38,21 +27,10 @@ SLUICE_CHILD_CODE long close_listed(int low, int keep) {
   long dir = raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/fd"),
                          O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return dir;
-  alignas(8) char buf[2048];
-  long rc = 0;
-  for (;;) {
-    long n = raw_syscall(SYS_getdents64, dir, reinterpret_cast<long>(buf), sizeof buf);
-    if (n <= 0) {
-      rc = n;
-      break;
-    }
-    for (long at = 0; at < n;) {
-      auto* d = reinterpret_cast<LinuxDirent64*>(buf + at);
-      int fd = fd_of(d->name);
-      if (fd >= low && fd != keep && fd != dir) raw_syscall(SYS_close, fd);
-      at += d->reclen;
-    }
-  }
+  long rc = for_each_dir_entry(dir, [&](const char* name) __attribute__((always_inline)) {
+    int fd = fd_of(name);
+    if (fd >= low && fd != keep && fd != dir) raw_syscall(SYS_close, fd);
+  });
   raw_syscall(SYS_close, dir);
   return rc;
 }

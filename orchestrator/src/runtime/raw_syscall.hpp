@@ -4,7 +4,10 @@
 /// sluice for the whole run. libc's syscall() would write errno, which is
 /// that thread's variable; an interceptor of a sanitizer would touch its
 /// thread state. So: no errno (a failure comes back as -errno), no locks, no
-/// allocation. Functions that run in such a child are marked
+/// allocation. raw_clone_vm() starts such a child without going through
+/// libc's clone(), which ThreadSanitizer intercepts with fork-time
+/// bookkeeping of its own that must not run in a child sharing our memory.
+/// Functions that run in such a child are marked
 /// SLUICE_CHILD_CODE: no sanitizer instrumentation, no stack protector, and
 /// no loop turned into a call to memset/memcpy.
 #pragma once
@@ -13,6 +16,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 
 #if defined(__clang__)
 #define SLUICE_CHILD_CODE \
@@ -24,6 +28,11 @@
 #endif
 
 namespace sluice::detail {
+
+/// clone(flags) with a new stack (`stack_top`, 16-byte aligned by the
+/// callee): the child calls fn(arg) there and exits with its result; the
+/// parent gets the pid or -errno. Only where kRawSyscalls.
+extern "C" long sluice_raw_clone_vm(unsigned long flags, void* stack_top, int (*fn)(void*), void* arg);
 
 #if defined(__x86_64__)
 
@@ -76,5 +85,39 @@ inline long raw_syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0, 
 }
 
 #endif
+
+/// The kernel's sigaction layout (glibc's struct differs).
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  std::uint64_t mask;
+};
+
+/// The kernel's getdents64 record.
+struct LinuxDirent64 {
+  std::uint64_t ino;
+  std::int64_t off;
+  unsigned short reclen;
+  unsigned char type;
+  char name[1];
+};
+
+/// Calls fn(name) for each entry of the directory open as `dir`; returns 0
+/// at its end or -errno. Inlined into SLUICE_CHILD_CODE callers, as `fn`
+/// must be (mark it always_inline).
+template <typename Fn>
+__attribute__((always_inline)) inline long for_each_dir_entry(long dir, Fn&& fn) {
+  alignas(8) char buf[2048];
+  for (;;) {
+    long n = raw_syscall(SYS_getdents64, dir, reinterpret_cast<long>(buf), sizeof buf);
+    if (n <= 0) return n;
+    for (long at = 0; at < n;) {
+      auto* d = reinterpret_cast<LinuxDirent64*>(buf + at);
+      at += d->reclen;
+      fn(static_cast<const char*>(d->name));
+    }
+  }
+}
 
 }  // namespace sluice::detail

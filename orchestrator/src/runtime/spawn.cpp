@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "runtime/close_fds.hpp"
+#include "runtime/raw_syscall.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -38,14 +39,6 @@ struct ChildArgs {
   // Written by the child.
   volatile int stage = 0;
   volatile int err = 0;
-};
-
-/// The kernel's sigaction layout (glibc's struct differs).
-struct KernelSigaction {
-  void (*handler)(int);
-  unsigned long flags;
-  void (*restorer)();
-  std::uint64_t mask;
 };
 
 struct KernelRlimit {
