@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,9 +51,12 @@ std::unique_ptr<Watchdog> Watchdog::start(const std::string& token_prefix, std::
   state->token_len = static_cast<int>(token.size());
   state->sluice_pid = ::getpid();
 
+  // A socket pair rather than a pipe: the goodbye is sent with MSG_NOSIGNAL
+  // (an embedder that does not ignore SIGPIPE must not die of a dead
+  // watchdog), and read() sees EOF alike.
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    error = std::string("cannot start the watchdog: pipe: ") + std::strerror(errno);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    error = std::string("cannot start the watchdog: socketpair: ") + std::strerror(errno);
     ::munmap(mem, mapped);
     return nullptr;
   }
@@ -76,9 +80,13 @@ std::unique_ptr<Watchdog> Watchdog::start(const std::string& token_prefix, std::
 
 Watchdog::~Watchdog() {
   __atomic_store_n(&state_->goodbye, 1, __ATOMIC_RELEASE);
+  // A byte as well as the close: a child the embedder forked without exec
+  // may hold a copy of our end, and then EOF would never come.
+  (void)::send(write_fd_, "G", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
   ::close(write_fd_);
-  // It is waiting in read(): it sees EOF and the goodbye, and exits at once.
-  // ECHILD (someone else reaped it) also means it is gone, so its stack may go.
+  // It is waiting in read(): it sees the byte and the goodbye, and exits at
+  // once. ECHILD (someone else reaped it) also means it is gone, so its
+  // stack may go.
   while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }
   ::munmap(state_, mapped_);

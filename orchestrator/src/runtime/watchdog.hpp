@@ -4,12 +4,13 @@
 /// PR_SET_PDEATHSIG reaches only a task's first process: after a SIGKILL of
 /// sluice, `sh -c 'sleep 100; echo x'` dies but its sleep runs on, and so do
 /// setsid and double-fork escapees. So at the first process task of a run,
-/// sluice starts a watchdog that holds the read end of a pipe whose write end
-/// only sluice holds (O_CLOEXEC; every spawned child closes all fds >= 3). It
-/// blocks in read(). The kernel closes the write end when sluice dies, however
-/// it dies: EOF. A clean end of the run first sets a goodbye flag, then
-/// closes the pipe; the watchdog exits at once and is reaped by pid (a few
-/// tens of microseconds: it is already waiting in read). EOF without the
+/// sluice starts a watchdog that holds one end of a socket pair whose other
+/// end only sluice holds (close-on-exec; every spawned child closes all fds
+/// >= 3). It blocks in read(). The kernel closes sluice's end when sluice
+/// dies, however it dies: EOF. A clean end of the run first sets a goodbye
+/// flag, then sends a byte (MSG_NOSIGNAL) and closes its end; the watchdog
+/// exits at once and is reaped by pid (a few tens of microseconds: it is
+/// already waiting in read). EOF without the
 /// goodbye: it SIGKILLs every recorded task group (add_group: each task's
 /// group while its leader is unreaped, so the number cannot have been reused)
 /// and every process whose environment holds the run's
@@ -27,7 +28,7 @@
 /// no sanitizer runtime), starts with every signal blocked, then ignores
 /// every signal it can, leaves sluice's session (setsid: a terminal's Ctrl-C,
 /// Ctrl-Z or hangup, and `kill -- -PGID` or `timeout -s KILL` aimed at
-/// sluice's job, never reach it), closes every fd but its pipe and chdirs to
+/// sluice's job, never reach it), closes every fd but its socket and chdirs to
 /// "/" (it must not keep a copy of the state lock, a task's pipe or a mount
 /// busy).
 ///
@@ -35,8 +36,8 @@
 /// cannot be found (as for ProcessSupervisor). The OOM killer kills every
 /// process that shares the victim's memory, so an OOM kill of sluice takes
 /// the watchdog too (then only PR_SET_PDEATHSIG acts). A child an embedder
-/// forked without exec keeps the pipe open and delays the watchdog until it
-/// exits. Not started where raw system calls are not written (other than
+/// forked without exec keeps sluice's end open: then a death of sluice is
+/// not seen until that child exits too. Not started where raw system calls are not written (other than
 /// x86-64 and arm64). Loop thread only (any one thread).
 #pragma once
 

@@ -143,9 +143,10 @@ SLUICE_CHILD_CODE int watchdog_main(void* raw) {
   long n;
   do {
     n = raw_syscall(SYS_read, s->read_fd, reinterpret_cast<long>(&byte), 1);
-  } while (n > 0 || n == -EINTR);  // nobody writes; a byte would mean nothing
-  // EOF: sluice closed the pipe, or died. An error other than EINTR cannot
-  // come from a pipe we hold; never act on one.
+    if (n > 0 && __atomic_load_n(&s->goodbye, __ATOMIC_ACQUIRE)) return 0;
+  } while (n > 0 || n == -EINTR);
+  // EOF: sluice closed its end, or died. An error other than EINTR cannot
+  // come from a socket we hold; never act on one.
   if (n != 0 || __atomic_load_n(&s->goodbye, __ATOMIC_ACQUIRE)) return 0;
   const int self = static_cast<int>(raw_syscall(SYS_getpid));
   const long give_up = now_seconds() + kGiveUpSeconds;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -61,7 +62,7 @@ class WatchdogTest : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(WatchdogTest, ItLeavesSluicesSessionIgnoresTerminalSignalsAndHoldsOnlyItsPipe) {
+TEST_F(WatchdogTest, ItLeavesSluicesSessionIgnoresTerminalSignalsAndHoldsOnlyItsSocket) {
   std::string error;
   auto w = Watchdog::start("1.2.", error);
   ASSERT_TRUE(w) << error;
@@ -101,6 +102,30 @@ TEST_F(WatchdogTest, AfterAGoodbyeItTouchesNothing) {
   EXPECT_TRUE(fs::exists(dir_));
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
+}
+
+// A child forked without exec holds a copy of sluice's end, so the close
+// alone brings no EOF: the goodbye byte still ends the watchdog.
+TEST_F(WatchdogTest, AGoodbyeReachesItWhileAForkedChildHoldsSluicesEnd) {
+  std::string error;
+  auto w = Watchdog::start("1.2.", error);
+  ASSERT_TRUE(w) << error;
+  const int pid = w->pid();
+  pid_t holder = ::fork();
+  if (holder == 0) {
+    for (;;) ::pause();
+  }
+  std::atomic<bool> done{false};
+  std::thread goodbye([&] {
+    w.reset();
+    done = true;
+  });
+  bool ended = wait_until([&] { return done.load(); });
+  ::kill(holder, SIGKILL);  // frees a hung goodbye, so the test fails instead of hanging
+  ::waitpid(holder, nullptr, 0);
+  goodbye.join();
+  EXPECT_TRUE(ended) << "the goodbye waited for the holder";
+  EXPECT_EQ(testing::proc_state(pid), 0);
 }
 
 /// What a stand-in for sluice reports before it is killed.
