@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "engine/writer_output.hpp"
@@ -123,6 +124,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
     for (auto& [k, v] : kv) map[k] = std::move(v);
   };
   hooks.open_outputs = [this](TaskId t, int attempt) { return files_.open(t, attempt); };
+  hooks.finish_outputs = [this](TaskId t) { return files_.finish(t); };
   runner_ = std::make_unique<LocalProcessRunner>(*loop_, pipeline_, std::move(runner_options),
                                                  std::move(hooks));
   runner_->set_listener(this);
@@ -253,7 +255,14 @@ RunResult RunSession::run() {
   console_.reset();
   console_out_.reset();
   timers_.reset();
-  loop_->close();
+  // A handle still open here, or a loop libuv will not close, is a bug of
+  // ours (ARCHITECTURE: the loop closes cleanly at the end of every run):
+  // say so rather than end as if all were well.
+  bool closed = loop_->close();
+  if (!closed || loop_->leaked_handles() > 0) {
+    throw std::logic_error("the event loop did not close cleanly (" +
+                           std::to_string(loop_->leaked_handles()) + " handle(s) left open)");
+  }
   return result;
 }
 
