@@ -250,7 +250,9 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
                 field_path_into(field_path_, fields[a], task_path, static_cast<TaskField>(a)), ctx,
                 counter);
   }
-  if (t.action == ActionKind::Run && t.shell.empty()) t.shell = {"sh", "-c"};
+  // The one place the default shell is set: `run` and `if` scripts run with it.
+  if ((t.action == ActionKind::Run || get(TaskField::If).set()) && t.shell.empty())
+    t.shell = {"sh", "-c"};
 
   if (const FieldRef& f = get(TaskField::Needs); f.set()) {
     const std::string& path = field_path_into(field_path_, f, task_path, TaskField::Needs);
