@@ -11,9 +11,9 @@
 /// task) go to the task's runner; verbs for every task (suspend, resume,
 /// pause/resume_reading, bound_drain) go to each runner once. A task whose
 /// kind has no runner fails its attempt, on the next loop turn, with
-/// "copy tasks are not supported yet" (not retried); the loader refuses
-/// such kinds today, so only a Pipeline built in code meets it. Runners
-/// report straight to this runner's listener. Owned by the engine; loop thread only.
+/// "copy tasks are not supported yet" (not retried): the loader accepts
+/// file and `call` tasks before their runners exist. Runners report
+/// straight to this runner's listener. Owned by the engine; loop thread only.
 #pragma once
 
 #include <array>
