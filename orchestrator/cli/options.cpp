@@ -33,14 +33,6 @@ bool has_pipeline_extension(const std::string& arg) {
 
 namespace {
 
-std::string read_stdin() {
-  std::string text;
-  char chunk[64 * 1024];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) text.append(chunk, n);
-  return text;
-}
-
 bool is_pipeline_file(const std::string& arg) {
   std::error_code ec;
   return has_pipeline_extension(arg) && std::filesystem::is_regular_file(arg, ec);
@@ -110,11 +102,10 @@ std::optional<Loaded> load_checked(const Context& ctx) {
     auto eq = kv.find('=');
     options.set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  // `-f -`, as make's: the pipeline on standard input, relative to the
-  // current directory.
-  LoadResult loaded = ctx.file == "-"
-                          ? load_pipeline_string(read_stdin(), ctx.display_file(), options)
-                          : load_pipeline_file(ctx.file, options);
+  // `-f -`, as make's: the pipeline on standard input (up to the file-size
+  // cap), relative to the current directory.
+  LoadResult loaded = ctx.file == "-" ? load_pipeline_fd(0, ctx.display_file(), options)
+                                      : load_pipeline_file(ctx.file, options);
   std::vector<Diagnostic> diags = std::move(loaded.diagnostics);
   std::optional<Loaded> out;
   if (diags.empty()) {

@@ -9,10 +9,6 @@
 //   4. names: needs, stdin tasks, pools and task-output references.
 // Every problem becomes a Diagnostic and loading goes on with the next field
 // or task, so that one pass reports all of them.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -97,50 +93,6 @@ std::string ref_text(const TemplateRef& r) {
   std::string s = r.scope;
   for (const auto& p : r.path) s += '.' + p;
   return s;
-}
-
-bool read_whole_file(const std::string& path, std::size_t max_bytes, std::string& out,
-                     std::string& err) {
-  auto fail = [&](std::string why) {
-    err = std::move(why);
-    return false;
-  };
-  struct Fd {
-    int get() const { return fd; }
-    ~Fd() {
-      if (fd >= 0) ::close(fd);
-    }
-    int fd;
-  } fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (fd.get() < 0) return fail(std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return fail(std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return fail("is a directory");
-  auto too_big = [&](std::size_t size) {
-    return fail("file is " + std::to_string(size) + " bytes, more than the limit of " +
-                std::to_string(max_bytes));
-  };
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) return too_big(st.st_size);
-  // st_size is exact for a regular file and 0 for a pipe (`-f /dev/stdin`,
-  // `<(...)`): read to EOF either way. One spare byte lets a regular file's
-  // EOF be seen without growing the buffer (doubling it was 93 B a task at
-  // 100k tasks).
-  out.assign(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 64 * 1024, '\0');
-  std::size_t got = 0;
-  for (;;) {
-    if (got == out.size()) {
-      if (got > max_bytes) return too_big(got);
-      out.resize(got + std::max<std::size_t>(got, 64 * 1024));
-    }
-    ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(std::strerror(errno));
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  if (got > max_bytes) return too_big(got);
-  out.resize(got);
-  return true;
 }
 
 // ------------------------------------------------------------------ diagnostics
@@ -480,14 +432,10 @@ std::string Loader::resolve_var(const std::string& name) {
   Template out;
   std::string_view text = tree(u).scalar(node);
   std::string value;
-  if (expand(text, ctx, out)) {
-    value = std::move(out.text);
-    if (value.size() > kMaxVarBytes) {
-      error(u, node, path,
-            "value is " + std::to_string(value.size()) + " bytes once expanded, more than 1 MiB");
-      value.clear();
-    }
-  }
+  const std::size_t outer = task_expanded_;  // a var being expanded that uses this one
+  if (expand(text, ctx, out)) value = std::move(out.text);
+  task_expanded_ = outer;
+  expanded_ += value.size();
   stack.pop_back();
   var_state_[name] = 2;
   vars_[name] = value;
@@ -788,9 +736,11 @@ void Loader::resolve_names() {
   for (const auto& [id, pos, from_defaults] : stdin_refs_) {
     const Task& t = p_.tasks[id];
     const std::string& name = t.extras().stdin_spec.path;
-    if (!by_name.contains(name))
-      report(pos, (from_defaults ? std::string("defaults") : "tasks." + t.base()) + ".stdin.task",
-             "unknown task '" + name + "'", suggest(name));
+    std::string path = (from_defaults ? std::string("defaults") : "tasks." + t.base()) + ".stdin.task";
+    if (name == t.name)
+      report(pos, std::move(path), "'" + name + "' is this task itself: a task cannot read its own output", {});
+    else if (!by_name.contains(name))
+      report(pos, std::move(path), "unknown task '" + name + "'", suggest(name));
   }
   std::vector<std::string_view> pool_names;
   for (const auto& pool : p_.pools) pool_names.push_back(pool.name);
@@ -841,25 +791,11 @@ void Loader::finish_diagnostics() {
   diags_ = std::move(out);
 }
 
-LoadResult Loader::load(std::string_view text, const std::string& file_name, bool from_memory) {
+LoadResult Loader::load(std::string content, const std::string& file_name) {
   p_.file = file_name;
   p_.name = file_stem(file_name);
   std::string abs = absolute_path(file_name);
   p_.dir = parent_dir(abs);
-  std::string content;
-  if (from_memory) {
-    content = std::string(text);
-  } else {
-    std::string err;
-    if (!read_whole_file(abs, options_.max_file_bytes, content, err)) {
-      Diagnostic d;
-      d.file = file_name;
-      d.message = "cannot read pipeline file: " + err;
-      LoadResult r;
-      r.diagnostics.push_back(std::move(d));
-      return r;
-    }
-  }
   load_unit(file_name, abs, std::move(content), -1);
   if (!units_.empty() && units_[0]->tree.root() != kNoNode) {
     Unit& main = *units_[0];
@@ -903,13 +839,42 @@ LoadResult Loader::load(std::string_view text, const std::string& file_name, boo
 
 }  // namespace detail
 
+namespace {
+
+LoadResult unreadable(const std::string& file_name, std::string err) {
+  Diagnostic d;
+  d.file = file_name;
+  d.message = "cannot read pipeline file: " + std::move(err);
+  LoadResult r;
+  r.diagnostics.push_back(std::move(d));
+  return r;
+}
+
+}  // namespace
+
 LoadResult load_pipeline_file(const std::string& path, const LoadOptions& options) {
-  return detail::Loader(options).load({}, path, false);
+  std::string text, err;
+  if (!detail::read_whole_file(detail::absolute_path(path), options.max_file_bytes, text, err))
+    return unreadable(path, std::move(err));
+  return detail::Loader(options).load(std::move(text), path);
+}
+
+LoadResult load_pipeline_fd(int fd, const std::string& file_name, const LoadOptions& options) {
+  std::string text, err;
+  if (!detail::read_fd(fd, options.max_file_bytes, text, err))
+    return unreadable(file_name, std::move(err));
+  return detail::Loader(options).load(std::move(text), file_name);
 }
 
 LoadResult load_pipeline_string(std::string_view text, const std::string& file_name,
                                 const LoadOptions& options) {
-  return detail::Loader(options).load(text, file_name, true);
+  return detail::Loader(options).load(std::string(text), file_name);
+}
+
+LoadResult detail::load_pipeline_string_with_not_built(std::string_view text,
+                                                       const std::string& file_name,
+                                                       const LoadOptions& options) {
+  return detail::Loader(options, false).load(std::string(text), file_name);
 }
 
 }  // namespace sluice

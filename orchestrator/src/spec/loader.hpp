@@ -27,7 +27,10 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <string_view>
+
+#include "sluice/pipeline.hpp"
 
 namespace sluice::detail {
 
@@ -97,5 +100,10 @@ inline constexpr std::array<std::string_view, 11> kTopLevelKeys = {
 inline constexpr bool is_action(TaskField f) {
   return f >= TaskField::Run && f <= TaskField::Call;
 }
+
+/// load_pipeline_string() that accepts what this build cannot run yet
+/// (not_built_yet.hpp), for tests of how those settings load.
+LoadResult load_pipeline_string_with_not_built(std::string_view text, const std::string& file_name,
+                                               const LoadOptions& options = {});
 
 }  // namespace sluice::detail

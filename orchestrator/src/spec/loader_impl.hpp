@@ -20,6 +20,7 @@
 #include "spec/duration.hpp"
 #include "spec/lexical_path.hpp"
 #include "spec/loader.hpp"
+#include "spec/read_file.hpp"
 #include "spec/template.hpp"
 #include "spec/yaml_tree.hpp"
 
@@ -81,8 +82,6 @@ bool valid_env_name(std::string_view s);
 bool valid_matrix_value(std::string_view s);
 bool is_posix_shell(const std::vector<std::string>& shell);
 std::string ref_text(const TemplateRef& r);
-bool read_whole_file(const std::string& path, std::size_t max_bytes, std::string& out,
-                     std::string& err);
 
 /// The per-task (or per-scope) inputs of template expansion.
 struct TplCtx {
@@ -106,9 +105,12 @@ struct PendingOutputRef {
 
 class Loader {
  public:
-  explicit Loader(const LoadOptions& options) : options_(options) {}
+  /// `refuse_not_built`: refuse what this build cannot run (not_built_yet.hpp).
+  explicit Loader(const LoadOptions& options, bool refuse_not_built = true)
+      : options_(options), refuse_not_built_(refuse_not_built) {}
 
-  LoadResult load(std::string_view text, const std::string& file_name, bool from_memory);
+  /// Loads `content`, the text of the file `file_name` names.
+  LoadResult load(std::string content, const std::string& file_name);
 
  private:
   // ---- diagnostics
@@ -137,6 +139,10 @@ class Loader {
 
   // ---- templates
   bool expand(std::string_view text, const TplCtx& ctx, Template& out);
+  std::size_t budget_left(const TplCtx& ctx) const;
+  /// Reports (once) that an expansion passed the budget; returns false.
+  bool over_budget(const TplCtx& ctx, std::string_view text, std::uint32_t offset);
+  std::string expansion_budget_message() const;
   bool resolve_ref(const TemplateRef& ref, std::string_view text, const TplCtx& ctx, Template& out);
   std::optional<std::string> expand_string(std::uint32_t u, NodeId n, const std::string& path,
                                            const TplCtx& base);
@@ -146,6 +152,8 @@ class Loader {
                                          const TplCtx& base, const std::string& dir);
   bool build_script(std::uint32_t u, NodeId n, const std::string& path, const TplCtx& base,
                     bool posix, int& counter, Script& out);
+  bool check_arithmetic(std::uint32_t u, NodeId n, const std::string& path, std::string_view script,
+                        const TemplateRef& ref, const Template& value, const std::string& name);
 
   // ---- passes
   void load_unit(std::string display, std::string abs_path, std::string text, int parent);
@@ -183,10 +191,13 @@ class Loader {
                    const std::string& dir);
   void load_service(Task& t, const FieldRef& f, const std::string& path);
   void load_resources(Task& t, const FieldRef& f, const std::string& path);
+  void refuse_not_built(const Task& t, const std::array<FieldRef, kTaskFieldCount>& fields,
+                        const std::string& task_path);
   void resolve_names();
   void finish_diagnostics();
 
   LoadOptions options_;
+  bool refuse_not_built_ = true;
   Pipeline p_;
   std::vector<Diagnostic> diags_;
   std::vector<std::unique_ptr<Unit>> units_;
@@ -219,6 +230,14 @@ class Loader {
   std::string field_path_;
   std::string item_path_;
   std::vector<NodeId> list_items_;
+  /// The current task's script values in shell arithmetic that are known
+  /// only at run time (TaskExtras::arithmetic_values).
+  std::vector<std::pair<std::string, std::string>> runtime_arithmetic_;
+  // The expansion budget: text held by vars and finished tasks, by the task
+  // being built, and whether passing it was reported (it stops the load).
+  std::size_t expanded_ = 0;
+  std::size_t task_expanded_ = 0;
+  bool budget_reported_ = false;
 };
 
 }  // namespace sluice::detail

@@ -1,8 +1,10 @@
 // Tasks: one task map -> one Task per matrix combination, every field
 // validated (SPEC §1.2), defaults applied, paths made absolute.
 #include <cstdlib>
+#include <type_traits>
 
 #include "spec/loader_impl.hpp"
+#include "spec/not_built_yet.hpp"
 #include "spec/suggest.hpp"
 #include "spec/utf8.hpp"
 
@@ -10,10 +12,48 @@ namespace sluice::detail {
 
 // ------------------------------------------------------------------ tasks
 
+namespace {
+
+/// The text a task holds (its share of LoadOptions::max_expanded_bytes).
+std::size_t text_bytes(const Task& t) {
+  std::size_t n = t.name.size() + t.run.text.size();
+  auto add = [&n](const Template& v) { n += v.text.size(); };
+  auto add_pairs = [&](const auto& pairs) {
+    for (const auto& [k, v] : pairs) {
+      n += k.size();
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Template>)
+        add(v);
+      else
+        n += v.size();
+    }
+  };
+  add_pairs(t.run.values);
+  add_pairs(t.env);
+  for (const auto& c : t.cmd) add(c);
+  for (const auto& s : t.shell) n += s.size();
+  for (const auto& need : t.needs) n += need.task.size();
+  for (const auto& s : t.inputs) n += s.size();
+  for (const auto& s : t.outputs) n += s.size();
+  if (!t.has_extras()) return n;
+  const TaskExtras& x = t.extras();
+  n += x.base.size() + x.pool.size() + x.description.size() + x.file.to.size() +
+       x.file.content.text.size() + x.file.function.size() + x.stdin_spec.text.text.size() +
+       x.stdin_spec.path.size() + x.stdout_spec.file.size() + x.stderr_spec.file.size();
+  add_pairs(x.matrix);
+  for (const auto& s : x.file.from) n += s.size();
+  if (x.if_cmd) {
+    n += x.if_cmd->text.size();
+    add_pairs(x.if_cmd->values);
+  }
+  return n;
+}
+
+}  // namespace
+
 void Loader::load_task_block(std::uint32_t u, NodeId map) {
   const YamlTree& t = tree(u);
   std::vector<std::string_view> known(kTaskFieldNames.begin(), kTaskFieldNames.end());
-  for (std::uint32_t i = 0; i < t.node(map).size; ++i) {
+  for (std::uint32_t i = 0; i < t.node(map).size && !budget_reported_; ++i) {
     NodeId k = t.key(map, i);
     NodeId v = t.value(map, i);
     std::string_view name_view = t.scalar(k);
@@ -78,7 +118,10 @@ void Loader::load_task_block(std::uint32_t u, NodeId map) {
     }
     std::vector<std::vector<std::pair<std::string, std::string>>> combos;
     if (!parse_matrix(u, mref.value, path + ".matrix", combos)) continue;
-    for (auto& combo : combos) build_task(u, k, name, fields, std::move(combo));
+    for (auto& combo : combos) {
+      if (budget_reported_) break;
+      build_task(u, k, name, fields, std::move(combo));
+    }
   }
 }
 
@@ -186,6 +229,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
                         const std::array<FieldRef, kTaskFieldCount>& fields,
                         std::vector<std::pair<std::string, std::string>> matrix) {
   current_task_ = static_cast<TaskId>(p_.tasks.size());
+  task_expanded_ = 0;
   // Built in place: nothing below adds a task, so the reference stays valid.
   Task& t = p_.tasks.emplace_back();
   t.name = base;
@@ -362,9 +406,28 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
   }
   if (get(TaskField::Resources).set())
     load_resources(t, get(TaskField::Resources), path_of(TaskField::Resources));
+  if (refuse_not_built_) refuse_not_built(t, fields, task_path);
+  if (!runtime_arithmetic_.empty()) t.edit_extras().arithmetic_values = std::move(runtime_arithmetic_);
+  runtime_arithmetic_.clear();
   if (!matrix.empty()) {
     t.edit_extras().base = base;
     t.edit_extras().matrix = std::move(matrix);
+  }
+  task_expanded_ = 0;
+  expanded_ += text_bytes(t);
+  if (expanded_ > options_.max_expanded_bytes && !budget_reported_) {
+    budget_reported_ = true;
+    error(u, key, task_path, expansion_budget_message());
+  }
+}
+
+void Loader::refuse_not_built(const Task& t, const std::array<FieldRef, kTaskFieldCount>& fields,
+                              const std::string& task_path) {
+  for (const NotBuiltYet& row : not_built_yet()) {
+    const FieldRef& f = fields[static_cast<std::size_t>(row.field)];
+    if (f.set() && row.asks(t))
+      error(f.unit, f.key, field_path(f, task_path, row.field),
+            "not supported yet: " + std::string(row.what));
   }
 }
 

@@ -3,6 +3,7 @@
 // through the environment (see loader.hpp for the column rules).
 #include <cstdlib>
 
+#include "spec/arithmetic_value.hpp"
 #include "spec/loader_impl.hpp"
 #include "spec/suggest.hpp"
 #include "spec/utf8.hpp"
@@ -106,10 +107,40 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
   return fail("unknown reference '" + name + "'");
 }
 
+// The expansion budget (LoadOptions::max_expanded_bytes): what the pipeline
+// holds so far, and what the task being built holds. A var may hold at most
+// 1 MiB besides.
+std::size_t Loader::budget_left(const TplCtx& ctx) const {
+  const std::size_t spent = expanded_ + task_expanded_;
+  const std::size_t left = spent >= options_.max_expanded_bytes ? 0 : options_.max_expanded_bytes - spent;
+  return ctx.in_vars ? std::min(left, kMaxVarBytes) : left;
+}
+
+bool Loader::over_budget(const TplCtx& ctx, std::string_view text, std::uint32_t offset) {
+  const bool var_cap = ctx.in_vars && expanded_ + kMaxVarBytes <= options_.max_expanded_bytes;
+  if (!var_cap && budget_reported_) return false;
+  SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, offset);
+  if (var_cap) {
+    error_at(ctx.unit, p.line, p.column, *ctx.path, "value is more than 1 MiB once expanded");
+  } else {
+    budget_reported_ = true;
+    error_at(ctx.unit, p.line, p.column, *ctx.path, expansion_budget_message());
+  }
+  return false;
+}
+
+std::string Loader::expansion_budget_message() const {
+  return "the pipeline expands to more than " + std::to_string(options_.max_expanded_bytes >> 20) +
+         " MiB of text (vars and matrix values in every task), the limit";
+}
+
 bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   out = Template{};
+  const std::size_t limit = budget_left(ctx);
   if (text.find("${{") == std::string_view::npos) {
+    if (text.size() > limit) return over_budget(ctx, text, 0);
     out.text = std::string(text);
+    task_expanded_ += out.text.size();
     return true;
   }
   ParsedTemplate parsed = parse_template(text);
@@ -121,12 +152,14 @@ bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   }
   if (!ok) return false;
   for (const auto& piece : parsed.pieces) {
-    if (!piece.is_ref) {
+    if (piece.is_ref)
+      ok = resolve_ref(piece.ref, text, ctx, out) && ok;
+    else
       out.append(piece.text);
-      continue;
-    }
-    ok = resolve_ref(piece.ref, text, ctx, out) && ok;
+    // Checked as it grows: the memory never runs far past the limit.
+    if (out.text.size() > limit) return over_budget(ctx, text, piece.offset);
   }
+  task_expanded_ += out.text.size();
   return ok;
 }
 
@@ -208,16 +241,44 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
     return false;
   }
   std::vector<std::string> names;
+  std::size_t k = 0;
+  std::size_t size = s->size();
+  const std::size_t limit = budget_left(ctx);
   for (const auto& piece : parsed.pieces) {
     if (!piece.is_ref) continue;
     Template value;
-    ok = resolve_ref(piece.ref, *s, ctx, value) && ok;
+    const bool resolved = resolve_ref(piece.ref, *s, ctx, value);
+    size += value.text.size();
+    if (size > limit) return over_budget(ctx, *s, piece.ref.offset);
+    ok = resolved && ok;
     names.push_back("SLUICE_V_" + std::to_string(++counter));
+    if (resolved && scan.arithmetic[k] != 0)
+      ok = check_arithmetic(u, n, path, *s, piece.ref, value, names.back()) && ok;
+    ++k;
     out.values.emplace_back(names.back(), std::move(value));
   }
   if (!ok) return false;
   out.text = rewrite_script(parsed, scan.contexts, names);
+  task_expanded_ += size;
   return true;
+}
+
+// A value in shell arithmetic must be an integer (SPEC §1.3): checked now
+// when it is known, else noted for the executor to check before the spawn.
+bool Loader::check_arithmetic(std::uint32_t u, NodeId n, const std::string& path,
+                              std::string_view script, const TemplateRef& ref,
+                              const Template& value, const std::string& name) {
+  const std::string written = ref_text(ref);
+  if (!value.is_literal()) {
+    runtime_arithmetic_.emplace_back(name, written);
+    return true;
+  }
+  if (is_shell_integer(value.text)) return true;
+  const bool from_set = ref.scope == "vars" && ref.path.size() == 1 && set_vars_.count(ref.path[0]) != 0;
+  SourcePos p = pos_in_scalar(u, n, script, ref.offset);
+  error_at(u, p.line, p.column, path,
+           arithmetic_value_error(written, value.text, from_set ? " (set by --set)" : ""));
+  return false;
 }
 
 }  // namespace sluice::detail

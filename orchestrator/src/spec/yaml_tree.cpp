@@ -13,6 +13,7 @@
 #include <istream>
 #include <limits>
 #include <new>
+#include <optional>
 #include <streambuf>
 #include <unordered_set>
 #include <utility>
@@ -121,7 +122,7 @@ bool YamlTreeBuilder::check_raw(std::string_view input, std::string* owned) {
   if (input.size() > max) {
     t_.diagnostics_.push_back(make(TextPosition{0, 0}, "file is " + std::to_string(input.size()) +
                                                        " bytes, over the limit of " +
-                                                       std::to_string(max) + " (--max-file-size)"));
+                                                       std::to_string(max)));
     return false;
   }
   const bool bom = input.substr(0, kBom.size()) == kBom;
@@ -189,9 +190,27 @@ void YamlTreeBuilder::parse(std::string_view head, std::string_view tail) {
   }
 }
 
+// YAML indents with spaces only; yaml-cpp's error about a tab there names
+// anything but the tab ("illegal map value", "end of map not found"). The
+// tab is on the line of the error or the one before it.
+std::optional<TextPosition> YamlTreeBuilder::indenting_tab(std::uint32_t line) const {
+  for (const std::uint32_t l : {line, line - 1}) {
+    if (l == 0) continue;
+    const std::string_view text = src_.source_line(l);
+    const std::size_t indent = text.find_first_not_of(" \t");
+    const std::size_t tab = text.substr(0, indent).find('\t');
+    if (tab != std::string_view::npos) return TextPosition{l, static_cast<std::uint32_t>(tab + 1)};
+  }
+  return std::nullopt;
+}
+
 void YamlTreeBuilder::translate(const YAML::ParserException& e) {
   const YAML::Mark mark = source_mark(e.mark);
   const TextPosition at = position(mark);
+  if (const auto tab = indenting_tab(at.line)) {
+    fail(*tab, "YAML syntax error: a tab indents this line (YAML indents with spaces only)");
+    return;
+  }
   if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && mark.pos >= 0) {
     const std::string name = alias_name_at(static_cast<std::size_t>(mark.pos));
     if (!name.empty()) {
@@ -365,8 +384,35 @@ void YamlTreeBuilder::OnScalar(const YAML::Mark& raw, const std::string& tag,
       t_.extra_ += value;
     }
     n.size = static_cast<std::uint32_t>(value.size());
+    if (value.find('\0') != std::string::npos) report_nul_escape(mark);
   }
   attach(id, 0);
+}
+
+// A raw NUL byte is refused before parsing; an escape (`"\0"`, `"\x00"`,
+// `"\u0000"`) makes one in a double-quoted scalar, which an argv element or
+// a path would silently end at. Reported at the escape.
+void YamlTreeBuilder::report_nul_escape(const YAML::Mark& mark) {
+  const std::string_view src(src_.text_.data(), src_.source_size_);
+  std::size_t at = mark.pos >= 0 ? static_cast<std::size_t>(mark.pos) : src.size();
+  std::string spelled = "\\0";
+  if (at < src.size() && src[at] == '"') {
+    for (std::size_t i = at + 1; i + 1 < src.size() && src[i] != '"'; ++i) {
+      if (src[i] != '\\') continue;
+      const char e = src[i + 1];
+      const std::size_t zeros = e == '0' ? 0 : e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 99;
+      const std::string_view digits = src.substr(i + 2, zeros == 99 ? 0 : zeros);
+      if (zeros != 99 && digits.size() == zeros && digits.find_first_not_of('0') == std::string_view::npos) {
+        at = i;
+        spelled = std::string(src.substr(i, 2 + zeros));
+        break;
+      }
+      ++i;  // the escaped character
+    }
+  }
+  t_.diagnostics_.push_back(make(at < src.size() ? position_of_offset(at) : position(mark),
+                                 "NUL character in a string (the escape '" + spelled +
+                                     "'): no argument, path or name can hold one"));
 }
 
 bool YamlTreeBuilder::apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted,

@@ -8,6 +8,7 @@
 #include <yaml-cpp/mark.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -131,6 +132,8 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   KeyId key_id(NodeId key) const;
   bool apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted, TextPosition at);
   std::string alias_name_at(std::size_t offset) const;
+  void report_nul_escape(const YAML::Mark& mark);
+  std::optional<TextPosition> indenting_tab(std::uint32_t line) const;
   void translate(const YAML::ParserException& e);
 
   std::string_view scalar(NodeId id) const {
