@@ -18,7 +18,9 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "spec/core_scalars.hpp"
 #include "spec/dotenv.hpp"
+#include "spec/limits.hpp"
 #include "spec/loader_impl.hpp"
 #include "spec/name_index.hpp"
 #include "spec/suggest.hpp"
@@ -40,12 +42,6 @@ std::string kind_name(const YamlTree& t, NodeId n) {
       break;
   }
   return "'" + std::string(t.scalar(n)) + "'";
-}
-
-bool is_int_text(std::string_view s) {
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-  if (s.empty() || s.size() > 18) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool valid_task_name(std::string_view s) {
@@ -199,17 +195,16 @@ std::optional<std::string_view> Loader::scalar(std::uint32_t u, NodeId n, const 
 
 std::optional<bool> Loader::boolean(std::uint32_t u, NodeId n, const std::string& path) {
   const YamlNode& nd = tree(u).node(n);
-  if (nd.kind == Kind::Scalar && !nd.quoted) {
-    std::string_view s = tree(u).scalar(n);
-    if (s == "true") return true;
-    if (s == "false") return false;
-  }
+  if (nd.kind == Kind::Scalar && !nd.quoted)
+    if (auto b = core_bool(tree(u).scalar(n))) return b;
   std::string got = nd.kind == Kind::Scalar && nd.quoted ? "the string " + kind_name(tree(u), n)
                                                          : kind_name(tree(u), n);
   error(u, n, path, "expected a boolean (true or false), got " + got);
   return std::nullopt;
 }
 
+// A core integer, or a float with no fraction (`2.0`: an integer to JSON
+// Schema too), within the range.
 std::optional<long long> Loader::integer(std::uint32_t u, NodeId n, const std::string& path,
                                          long long min, long long max) {
   const YamlNode& nd = tree(u).node(n);
@@ -217,11 +212,14 @@ std::optional<long long> Loader::integer(std::uint32_t u, NodeId n, const std::s
                       : max == std::numeric_limits<int>::max()
                           ? " >= " + std::to_string(min)
                           : " from " + std::to_string(min) + " to " + std::to_string(max);
-  if (nd.kind == Kind::Scalar && !nd.quoted && is_int_text(tree(u).scalar(n))) {
-    long long v = std::strtoll(std::string(tree(u).scalar(n)).c_str(), nullptr, 10);
-    if (v >= min && v <= max) return v;
-    error(u, n, path, "expected an integer" + range + ", got " + std::to_string(v));
-    return std::nullopt;
+  if (nd.kind == Kind::Scalar && !nd.quoted) {
+    bool number = false;
+    std::string_view text = tree(u).scalar(n);
+    if (auto v = core_integer(text, min, max, &number)) return v;
+    if (number) {
+      error(u, n, path, "expected an integer" + range + ", got " + std::string(text));
+      return std::nullopt;
+    }
   }
   std::string got = nd.kind == Kind::Scalar && nd.quoted ? "the string " + kind_name(tree(u), n)
                                                          : kind_name(tree(u), n);
@@ -233,14 +231,11 @@ std::optional<double> Loader::number(std::uint32_t u, NodeId n, const std::strin
                                      double min) {
   const YamlNode& nd = tree(u).node(n);
   if (nd.kind == Kind::Scalar && !nd.quoted) {
-    std::string s(tree(u).scalar(n));
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (!s.empty() && end == s.c_str() + s.size() &&
-        s.find_first_of("xXnNiI") == std::string::npos) {
-      if (v >= min) return v;
+    std::string_view s = tree(u).scalar(n);
+    if (auto v = core_finite_number(s)) {
+      if (*v >= min) return v;
       error(u, n, path,
-            "expected a number >= " + std::to_string(static_cast<int>(min)) + ", got " + s);
+            "expected a number >= " + std::to_string(static_cast<int>(min)) + ", got " + std::string(s));
       return std::nullopt;
     }
   }
@@ -248,15 +243,19 @@ std::optional<double> Loader::number(std::uint32_t u, NodeId n, const std::strin
   return std::nullopt;
 }
 
+// A plain number is seconds, in any core spelling (`90`, `1.5`, `1e3`);
+// text is read as written (`1h30m`, `"90"`).
 std::optional<Duration> Loader::duration(std::uint32_t u, NodeId n, const std::string& path) {
   const YamlNode& nd = tree(u).node(n);
   if (nd.kind != Kind::Scalar) {
     error(u, n, path, "expected a duration (250ms, 30s, 5m, 1h30m), got " + kind_name(tree(u), n));
     return std::nullopt;
   }
-  auto d = parse_duration(tree(u).scalar(n));
+  std::string_view text = tree(u).scalar(n);
+  std::optional<std::string> decimal = nd.quoted ? std::nullopt : core_decimal(text);
+  auto d = parse_duration(decimal ? std::string_view(*decimal) : text);
   if (!d) {
-    error(u, n, path, "invalid duration '" + std::string(tree(u).scalar(n)) + "': " + d.error);
+    error(u, n, path, "invalid duration '" + std::string(text) + "': " + d.error);
     return std::nullopt;
   }
   return *d.value;
@@ -473,6 +472,13 @@ void Loader::load_secrets_and_pools() {
           }
           auto text = scalar(u, sv, path + "." + std::string(key));
           if (!text) continue;
+          if (text->empty()) {
+            error(u, sv, path + "." + std::string(key),
+                  key == "env" ? "expected a variable name, got an empty string"
+                               : "expected a path, got an empty string");
+            bad_key = true;
+            continue;
+          }
           ++sources;
           s.source = key == "env" ? Secret::Source::Env : Secret::Source::File;
           s.ref = key == "env" ? std::string(*text) : join_path(units_[u]->abs_dir, *text);
@@ -511,7 +517,7 @@ void Loader::load_secrets_and_pools() {
             NodeId pv = t.value(v, j);
             std::string_view key = t.scalar(pk);
             if (key == "size") {
-              auto n = integer(u, pv, path + ".size", 1, std::numeric_limits<int>::max());
+              auto n = integer(u, pv, path + ".size", kCount.min, kCount.max);
               ok = ok && n.has_value();
               if (n) pool.size = static_cast<int>(*n);
               has_size = true;
@@ -540,7 +546,7 @@ void Loader::load_secrets_and_pools() {
           }
           if (!ok) continue;
         } else {
-          auto n = integer(u, v, path, 1, std::numeric_limits<int>::max());
+          auto n = integer(u, v, path, kCount.min, kCount.max);
           if (!n) continue;
           pool.size = static_cast<int>(*n);
         }
@@ -647,8 +653,7 @@ void Loader::load_defaults(std::uint32_t u, NodeId map, Scope& scope) {
       continue;
     }
     auto f = static_cast<TaskField>(it - kTaskFieldNames.begin());
-    if (is_action(f) || f == TaskField::Needs || f == TaskField::Matrix ||
-        f == TaskField::Service) {
+    if (!is_defaultable(f)) {
       error(u, k, "defaults." + std::string(name),
             "'" + std::string(name) +
                 "' cannot be set in defaults (actions, needs, matrix and service are per task)");
@@ -809,7 +814,7 @@ LoadResult Loader::load(std::string content, const std::string& file_name) {
       if (s) p_.description = std::string(*s);
     }
     if (NodeId n = main.top[kMaxParallel]; n != kNoNode) {
-      auto v = integer(0, n, "max_parallel", 1, std::numeric_limits<int>::max());
+      auto v = integer(0, n, "max_parallel", kCount.min, kCount.max);
       if (v) p_.max_parallel = static_cast<int>(*v);
     }
     (void)t;

@@ -101,6 +101,12 @@ inline constexpr bool is_action(TaskField f) {
   return f >= TaskField::Run && f <= TaskField::Call;
 }
 
+/// Whether `defaults` may set the field (SPEC §1.1): not actions, needs,
+/// matrix or service, which are per task.
+inline constexpr bool is_defaultable(TaskField f) {
+  return !is_action(f) && f != TaskField::Needs && f != TaskField::Matrix && f != TaskField::Service;
+}
+
 /// load_pipeline_string() that accepts what this build cannot run yet
 /// (not_built_yet.hpp), for tests of how those settings load.
 LoadResult load_pipeline_string_with_not_built(std::string_view text, const std::string& file_name,

@@ -76,7 +76,6 @@ enum Top : std::size_t {
 };
 
 std::string kind_name(const YamlTree& t, NodeId n);
-bool is_int_text(std::string_view s);
 bool valid_task_name(std::string_view s);
 bool valid_env_name(std::string_view s);
 bool valid_matrix_value(std::string_view s);

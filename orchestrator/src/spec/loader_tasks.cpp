@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <type_traits>
 
+#include "spec/limits.hpp"
 #include "spec/loader_impl.hpp"
 #include "spec/not_built_yet.hpp"
 #include "spec/suggest.hpp"
@@ -388,8 +389,7 @@ void Loader::build_task(std::uint32_t u, NodeId key, const std::string& base,
     }
   }
   if (const FieldRef& f = get(TaskField::Priority); f.set()) {
-    auto n = integer(f.unit, f.value, path_of(TaskField::Priority), std::numeric_limits<int>::min(),
-                     std::numeric_limits<int>::max());
+    auto n = integer(f.unit, f.value, path_of(TaskField::Priority), kPriority.min, kPriority.max);
     if (n) t.priority = static_cast<int>(*n);
   }
   if (const FieldRef& f = get(TaskField::Executor); f.set()) {
@@ -547,7 +547,7 @@ void Loader::load_file_action(Task& t, TaskField which, const FieldRef& f, const
       }
       (key == "algo" ? file.algo : file.format) = std::string(*s);
     } else if (key == "level") {
-      auto n = integer(u, v, kpath, 0, 22);
+      auto n = integer(u, v, kpath, kCompressLevel.min, kCompressLevel.max);
       if (n) file.level = static_cast<int>(*n);
     }
   }
@@ -559,7 +559,7 @@ void Loader::load_file_action(Task& t, TaskField which, const FieldRef& f, const
     std::string_view to = file.to;
     file.format = to.size() > 4 && to.substr(to.size() - 4) == ".zst" ? "zstd" : "gzip";
   }
-  if (shape.kind == ActionKind::Compress && file.format == "gzip" && file.level > 9)
+  if (shape.kind == ActionKind::Compress && file.format == "gzip" && file.level > kGzipMaxLevel)
     error(u, f.value, path + ".level", "gzip levels go from 1 to 9 (0 = default)");
 }
 
@@ -568,7 +568,7 @@ void Loader::load_retry(Task& t, const FieldRef& f, const std::string& path) {
   const YamlTree& tr = tree(u);
   RetryPolicy& retry = t.edit_extras().retry;
   if (tr.node(f.value).kind != Kind::Map) {
-    auto n = integer(u, f.value, path, 0, 1000000);
+    auto n = integer(u, f.value, path, kRetryLimit.min, kRetryLimit.max);
     if (n) retry.limit = static_cast<int>(*n);
     return;
   }
@@ -582,7 +582,7 @@ void Loader::load_retry(Task& t, const FieldRef& f, const std::string& path) {
     std::string kpath = path + "." + std::string(key);
     if (key == "limit") {
       has_limit = true;
-      auto n = integer(u, v, kpath, 0, 1000000);
+      auto n = integer(u, v, kpath, kRetryLimit.min, kRetryLimit.max);
       if (n) retry.limit = static_cast<int>(*n);
     } else if (key == "delay") {
       auto d = duration(u, v, kpath);
@@ -599,7 +599,7 @@ void Loader::load_retry(Task& t, const FieldRef& f, const std::string& path) {
     } else if (key == "on_exit") {
       if (!expect(u, v, Kind::Sequence, kpath, "a list of exit codes")) continue;
       for (std::uint32_t j = 0; j < tr.node(v).size; ++j) {
-        auto n = integer(u, tr.item(v, j), kpath + "[" + std::to_string(j) + "]", 0, 255);
+        auto n = integer(u, tr.item(v, j), kpath + "[" + std::to_string(j) + "]", kExitCode.min, kExitCode.max);
         if (n) retry.on_exit.push_back(static_cast<int>(*n));
       }
     } else {
@@ -697,7 +697,7 @@ void Loader::load_service(Task& t, const FieldRef& f, const std::string& path) {
       std::string_view probe = tr.scalar(pk);
       std::string ppath = kpath + "." + std::string(probe);
       if (probe == "tcp") {
-        auto n = integer(u, pv, ppath, 1, 65535);
+        auto n = integer(u, pv, ppath, kPort.min, kPort.max);
         svc.ready.kind = Probe::Kind::Tcp;
         if (n) svc.ready.port = static_cast<int>(*n);
         ok = ok && n.has_value();
@@ -745,7 +745,7 @@ void Loader::load_resources(Task& t, const FieldRef& f, const std::string& path)
     std::string_view key = tr.scalar(k);
     std::string kpath = path + "." + std::string(key);
     if (key == "cpus") {
-      auto n = integer(u, v, kpath, 1, std::numeric_limits<int>::max());
+      auto n = integer(u, v, kpath, kCount.min, kCount.max);
       if (n) t.edit_extras().resources.cpus = static_cast<int>(*n);
     } else if (key == "mem" || key == "time" || key == "partition") {
       auto s = scalar(u, v, kpath);

@@ -16,7 +16,7 @@ constexpr std::array<NotBuiltYet, 11> kNotBuiltYet = {{
      R"({"const": true})"},
     {TaskField::Stdin, "reading another task's output (stdin: {task: ...})",
      [](const Task& t) { return t.extras().stdin_spec.kind == StdinSpec::Kind::Task; },
-     R"({"type": "object", "required": ["task"]})"},
+     R"({"type": "object", "properties": {"task": true}, "required": ["task"]})"},
     {TaskField::Copy, "the file action 'copy'", always, {}},
     {TaskField::Concat, "the file action 'concat'", always, {}},
     {TaskField::Write, "the file action 'write'", always, {}},
