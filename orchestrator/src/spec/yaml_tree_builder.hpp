@@ -1,6 +1,9 @@
 /// YamlTreeBuilder: the yaml-cpp event handler that builds a YamlTree
-/// (yaml_tree.hpp), shared by the sequential parse (yaml_tree.cpp) and the
-/// parse in pieces (yaml_pieces.cpp). Private to the spec layer.
+/// (yaml_tree.hpp), shared by the sequential parse and the parse in pieces
+/// (yaml_pieces.cpp). Its members live by concern: events, nodes and aliases
+/// in yaml_tree_builder.cpp, maps in yaml_maps.cpp, messages in
+/// yaml_errors.cpp; the raw input checks are yaml_input.hpp. Private to the
+/// spec layer.
 #pragma once
 
 #include <yaml-cpp/eventhandler.h>
@@ -19,6 +22,13 @@
 #include "spec/yaml_tree.hpp"
 
 namespace sluice::detail {
+
+/// Thrown by the builder after a fatal diagnostic to stop yaml-cpp early; it
+/// never leaves YamlTree::parse.
+struct AbortParse {};
+
+/// A key as it is shown in a message: the text, cut when it is long.
+std::string display_key(std::string_view text);
 
 /// 1-based line and column (characters) in the file.
 struct TextPosition {
