@@ -6,7 +6,7 @@
 #include <csignal>
 #include <thread>
 
-#include "spec/loader_impl.hpp"
+#include "spec/read_file.hpp"
 
 namespace sluice::detail {
 namespace {

@@ -1,43 +1,57 @@
-// Templates in pipeline text (SPEC §1.3): what the loader substitutes at load
-// time, what it keeps for run time, and how a `run:` script gets its values
-// through the environment (see loader.hpp for the column rules).
+// Templates in pipeline text (see expander.hpp).
+#include "spec/expander.hpp"
+
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 
 #include "spec/arithmetic_value.hpp"
-#include "spec/loader_impl.hpp"
-#include "spec/suggest.hpp"
+#include "spec/lexical_path.hpp"
+#include "spec/scopes.hpp"
 #include "spec/utf8.hpp"
 
 namespace sluice::detail {
 
-// ------------------------------------------------------------------ templates
+std::string ref_text(const TemplateRef& r) {
+  std::string s = r.scope;
+  for (const auto& p : r.path) s += '.' + p;
+  return s;
+}
 
-bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const TplCtx& ctx,
-                         Template& out) {
+bool is_posix_shell(const std::vector<std::string>& shell) {
+  if (shell.empty()) return true;
+  std::string_view argv0 = shell[0];
+  size_t slash = argv0.rfind('/');
+  if (slash != std::string_view::npos) argv0.remove_prefix(slash + 1);
+  static constexpr std::array<std::string_view, 10> kPosix = {
+      "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox", "yash", "posh"};
+  return std::find(kPosix.begin(), kPosix.end(), argv0) != kPosix.end();
+}
+
+bool Expander::resolve_ref(const TemplateRef& ref, std::string_view text, const TplCtx& ctx,
+                           Template& out) {
   auto append_text = [&out](std::string_view s) { out.append(s); };
   auto fail = [&](std::string message, std::string hint = {}) {
-    SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
-    error_at(ctx.unit, p.line, p.column, *ctx.path, std::move(message), std::move(hint));
+    SourcePos p = r_.pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
+    r_.error_at(ctx.unit, p.line, p.column, *ctx.path, std::move(message), std::move(hint));
     return false;
   };
   std::string name = ref_text(ref);
   const std::string* one = ref.path.size() == 1 ? &ref.path[0] : nullptr;
   if (ref.scope == "vars") {
     if (one != nullptr) {
-      if (ctx.in_vars && raw_vars_.count(*one) != 0 && var_state_[*one] != 2) {
-        resolve_var(*one);  // reports a cycle itself
-        if (var_state_[*one] != 2) return false;
-      }
-      auto it = vars_.find(*one);
-      if (it != vars_.end()) {
-        append_text(it->second);
+      // A var read while vars are resolved is resolved first (a cycle is
+      // reported there).
+      bool cycle = false;
+      if (const std::string* v = vars_.value(*one, ctx.in_vars, *this, cycle)) {
+        append_text(*v);
         return true;
       }
+      if (cycle) return false;
     }
-    std::vector<std::string> names;
-    for (const auto& v : var_order_) names.push_back("vars." + v);
+    std::vector<std::string> names = vars_.reference_names();
     std::vector<std::string_view> cands(names.begin(), names.end());
-    return fail("unknown reference '" + name + "'", did_you_mean(name, cands));
+    return fail("unknown reference '" + name + "'", FieldReader::did_you_mean(name, cands));
   }
   if (ref.scope == "matrix") {
     if (ctx.matrix != nullptr && one != nullptr)
@@ -52,7 +66,7 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
     std::vector<std::string_view> cands(names.begin(), names.end());
     if (ctx.matrix == nullptr || ctx.matrix->empty())
       return fail("unknown reference '" + name + "': not in a matrix task");
-    return fail("unknown reference '" + name + "'", did_you_mean(name, cands));
+    return fail("unknown reference '" + name + "'", FieldReader::did_you_mean(name, cands));
   }
   if (ref.scope == "env") {
     if (one != nullptr) {
@@ -80,14 +94,15 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
       append_text(*ctx.task_name);
       return true;
     }
-    return fail("unknown reference '" + name + "'", did_you_mean(name, {"task.name"}));
+    return fail("unknown reference '" + name + "'", FieldReader::did_you_mean(name, {"task.name"}));
   }
   if (ref.scope == "pipeline") {
     if (one != nullptr && *one == "dir") {
-      append_text(p_.dir);
+      append_text(pipeline_dir_);
       return true;
     }
-    return fail("unknown reference '" + name + "'", did_you_mean(name, {"pipeline.dir"}));
+    return fail("unknown reference '" + name + "'",
+                FieldReader::did_you_mean(name, {"pipeline.dir"}));
   }
   if (ref.scope == "tasks") {
     if (ref.path.size() != 3 || ref.path[1] != "outputs")
@@ -99,55 +114,41 @@ bool Loader::resolve_ref(const TemplateRef& ref, std::string_view text, const Tp
       return fail(
           "'" + name +
           "' is known only at run time: use it in run, cmd, if, env, write content or stdin");
-    SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
-    output_refs_.push_back({current_task_, ref.path[0], p, *ctx.path, name});
+    SourcePos p = r_.pos_in_scalar(ctx.unit, ctx.node, text, ref.offset);
+    output_refs_.push_back({task_, ref.path[0], p, *ctx.path, name});
     out.append_ref(ref.path[0], ref.path[2]);
     return true;
   }
   return fail("unknown reference '" + name + "'");
 }
 
-// The expansion budget (LoadOptions::max_expanded_bytes): what the pipeline
-// holds so far, and what the task being built holds. A var may hold at most
-// 1 MiB besides.
-std::size_t Loader::budget_left(const TplCtx& ctx) const {
-  const std::size_t spent = expanded_ + task_expanded_;
-  const std::size_t left = spent >= options_.max_expanded_bytes ? 0 : options_.max_expanded_bytes - spent;
-  return ctx.in_vars ? std::min(left, kMaxVarBytes) : left;
-}
-
-bool Loader::over_budget(const TplCtx& ctx, std::string_view text, std::uint32_t offset) {
-  const bool var_cap = ctx.in_vars && expanded_ + kMaxVarBytes <= options_.max_expanded_bytes;
-  if (!var_cap && budget_reported_) return false;
-  SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, offset);
+bool Expander::over_budget(const TplCtx& ctx, std::string_view text, std::uint32_t offset) {
+  const bool var_cap = ctx.in_vars && budget_.var_cap_binds();
+  if (!var_cap && budget_.reported()) return false;
+  SourcePos p = r_.pos_in_scalar(ctx.unit, ctx.node, text, offset);
   if (var_cap) {
-    error_at(ctx.unit, p.line, p.column, *ctx.path, "value is more than 1 MiB once expanded");
+    r_.error_at(ctx.unit, p.line, p.column, *ctx.path, "value is more than 1 MiB once expanded");
   } else {
-    budget_reported_ = true;
-    error_at(ctx.unit, p.line, p.column, *ctx.path, expansion_budget_message());
+    budget_.set_reported();
+    r_.error_at(ctx.unit, p.line, p.column, *ctx.path, budget_.message());
   }
   return false;
 }
 
-std::string Loader::expansion_budget_message() const {
-  return "the pipeline expands to more than " + std::to_string(options_.max_expanded_bytes >> 20) +
-         " MiB of text (vars and matrix values in every task), the limit";
-}
-
-bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
+bool Expander::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   out = Template{};
-  const std::size_t limit = budget_left(ctx);
+  const std::size_t limit = budget_.left(ctx.in_vars);
   if (text.find("${{") == std::string_view::npos) {
     if (text.size() > limit) return over_budget(ctx, text, 0);
     out.text = std::string(text);
-    task_expanded_ += out.text.size();
+    budget_.spend_in_task(out.text.size());
     return true;
   }
   ParsedTemplate parsed = parse_template(text);
   bool ok = true;
   for (const auto& e : parsed.errors) {
-    SourcePos p = pos_in_scalar(ctx.unit, ctx.node, text, e.offset);
-    error_at(ctx.unit, p.line, p.column, *ctx.path, e.message);
+    SourcePos p = r_.pos_in_scalar(ctx.unit, ctx.node, text, e.offset);
+    r_.error_at(ctx.unit, p.line, p.column, *ctx.path, e.message);
     ok = false;
   }
   if (!ok) return false;
@@ -159,13 +160,13 @@ bool Loader::expand(std::string_view text, const TplCtx& ctx, Template& out) {
     // Checked as it grows: the memory never runs far past the limit.
     if (out.text.size() > limit) return over_budget(ctx, text, piece.offset);
   }
-  task_expanded_ += out.text.size();
+  budget_.spend_in_task(out.text.size());
   return ok;
 }
 
-std::optional<Template> Loader::expand_template(std::uint32_t u, NodeId n, const std::string& path,
-                                                const TplCtx& base) {
-  auto s = scalar(u, n, path);
+std::optional<Template> Expander::expand_template(std::uint32_t u, NodeId n,
+                                                  const std::string& path, const TplCtx& base) {
+  auto s = r_.scalar(u, n, path);
   if (!s) return std::nullopt;
   TplCtx ctx = base;
   ctx.unit = u;
@@ -176,8 +177,8 @@ std::optional<Template> Loader::expand_template(std::uint32_t u, NodeId n, const
   return t;
 }
 
-std::optional<std::string> Loader::expand_string(std::uint32_t u, NodeId n, const std::string& path,
-                                                 const TplCtx& base) {
+std::optional<std::string> Expander::expand_string(std::uint32_t u, NodeId n,
+                                                   const std::string& path, const TplCtx& base) {
   TplCtx ctx = base;
   ctx.allow_outputs = false;
   auto t = expand_template(u, n, path, ctx);
@@ -186,24 +187,24 @@ std::optional<std::string> Loader::expand_string(std::uint32_t u, NodeId n, cons
   return std::move(t->text);
 }
 
-std::optional<std::string> Loader::expand_path(std::uint32_t u, NodeId n, const std::string& path,
-                                               const TplCtx& base, const std::string& dir) {
+std::optional<std::string> Expander::expand_path(std::uint32_t u, NodeId n, const std::string& path,
+                                                 const TplCtx& base, const std::string& dir) {
   auto s = expand_string(u, n, path, base);
   if (!s) return std::nullopt;
   if (s->empty()) {
-    error(u, n, path, "expected a path, got an empty string");
+    r_.error(u, n, path, "expected a path, got an empty string");
     return std::nullopt;
   }
   return join_path(dir, *s);
 }
 
-bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, const TplCtx& base,
-                          bool posix, int& counter, Script& out) {
-  auto s = scalar(u, n, path);
+bool Expander::build_script(std::uint32_t u, NodeId n, const std::string& path, const TplCtx& base,
+                            bool posix, int& counter, Script& out) {
+  auto s = r_.scalar(u, n, path);
   if (!s) return false;
   // `sh -c ""` succeeds doing nothing: an empty script is a mistake.
   if (s->find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    error(u, n, path, "expected a command, got an empty script");
+    r_.error(u, n, path, "expected a command, got an empty script");
     return false;
   }
   if (s->find("${{") == std::string_view::npos) {
@@ -217,8 +218,8 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
   ParsedTemplate parsed = parse_template(*s);
   bool ok = true;
   for (const auto& e : parsed.errors) {
-    SourcePos p = pos_in_scalar(u, n, *s, e.offset);
-    error_at(u, p.line, p.column, path, e.message);
+    SourcePos p = r_.pos_in_scalar(u, n, *s, e.offset);
+    r_.error_at(u, p.line, p.column, path, e.message);
     ok = false;
   }
   if (!ok) return false;
@@ -229,21 +230,21 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
     return true;
   }
   if (!posix) {
-    error(
+    r_.error(
         u, n, path,
         "templates in a script need a POSIX shell ('shell' is not one): pass values through 'env'");
     return false;
   }
   ShScan scan = scan_sh_contexts(parsed);
   if (scan.error) {
-    SourcePos p = pos_in_scalar(u, n, *s, scan.error->offset);
-    error_at(u, p.line, p.column, path, scan.error->message);
+    SourcePos p = r_.pos_in_scalar(u, n, *s, scan.error->offset);
+    r_.error_at(u, p.line, p.column, path, scan.error->message);
     return false;
   }
   std::vector<std::string> names;
   std::size_t k = 0;
   std::size_t size = s->size();
-  const std::size_t limit = budget_left(ctx);
+  const std::size_t limit = budget_.left(ctx.in_vars);
   for (const auto& piece : parsed.pieces) {
     if (!piece.is_ref) continue;
     Template value;
@@ -259,25 +260,26 @@ bool Loader::build_script(std::uint32_t u, NodeId n, const std::string& path, co
   }
   if (!ok) return false;
   out.text = rewrite_script(parsed, scan.contexts, names);
-  task_expanded_ += size;
+  budget_.spend_in_task(size);
   return true;
 }
 
 // A value in shell arithmetic must be an integer (SPEC §1.3): checked now
 // when it is known, else noted for the executor to check before the spawn.
-bool Loader::check_arithmetic(std::uint32_t u, NodeId n, const std::string& path,
-                              std::string_view script, const TemplateRef& ref,
-                              const Template& value, const std::string& name) {
+bool Expander::check_arithmetic(std::uint32_t u, NodeId n, const std::string& path,
+                                std::string_view script, const TemplateRef& ref,
+                                const Template& value, const std::string& name) {
   const std::string written = ref_text(ref);
   if (!value.is_literal()) {
     runtime_arithmetic_.emplace_back(name, written);
     return true;
   }
   if (is_shell_integer(value.text)) return true;
-  const bool from_set = ref.scope == "vars" && ref.path.size() == 1 && set_vars_.count(ref.path[0]) != 0;
-  SourcePos p = pos_in_scalar(u, n, script, ref.offset);
-  error_at(u, p.line, p.column, path,
-           arithmetic_value_error(written, value.text, from_set ? " (set by --set)" : ""));
+  const bool from_set =
+      ref.scope == "vars" && ref.path.size() == 1 && vars_.set_by_cli(ref.path[0]);
+  SourcePos p = r_.pos_in_scalar(u, n, script, ref.offset);
+  r_.error_at(u, p.line, p.column, path,
+              arithmetic_value_error(written, value.text, from_set ? " (set by --set)" : ""));
   return false;
 }
 
