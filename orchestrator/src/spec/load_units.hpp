@@ -51,7 +51,8 @@ enum Top : std::size_t {
   kDefaults,
   kInclude,
   kDotenv,
-  kTasks
+  kTasks,
+  kDefaultTargets
 };
 
 struct Unit {

@@ -8,13 +8,14 @@
 //   3. tasks, block by block in include order, matrix expanded
 //      (task_builder);
 //   4. names: needs, stdin tasks, pools and task-output references
-//      (name_resolver).
+//      (name_resolver), and the default targets (default_targets).
 // Every problem becomes a Diagnostic and loading goes on with the next field
 // or task, so that one pass reports all of them.
 #include <algorithm>
 #include <set>
 #include <tuple>
 
+#include "spec/default_targets.hpp"
 #include "spec/expander.hpp"
 #include "spec/field_reader.hpp"
 #include "spec/includes.hpp"
@@ -76,10 +77,13 @@ LoadResult Loader::load(std::string content, const std::string& file_name) {
     if (blocks.size() > 1) builder.reserve(expected);
     for (const auto& [u, m] : blocks) builder.load_block(u, m, blocks.size());
     builder.done();
+    DefaultTargets targets;
+    targets.read(reader_, expander, *units_[0]);
     // Name resolution reads only tasks; its diagnostics need source lines,
     // not nodes. Freeing the nodes first keeps its index out of the peak.
     for (auto& unit : units_) unit->tree.release_nodes();
     resolve_names(reader_, p_, builder.pending_names(), expander.output_refs());
+    targets.check(reader_, p_, units_[0]->abs_dir);
   }
   finish_diagnostics();
   units_.clear();

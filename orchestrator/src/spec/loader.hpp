@@ -13,15 +13,20 @@
 ///   task_builder   one task map -> Tasks, field by field (task_fields.hpp)
 ///   matrix         matrix expansion
 ///   name_resolver  needs, stdin tasks, pools and task outputs by name
+///   default_targets  what a bare `sluice run` runs
 ///
 /// Choices the SPEC leaves open:
-/// - `--set K=V` of a var the file does not define defines it (as make and
-///   go-task do); the value is literal, never scanned for templates.
+/// - `--set K=V` must name a var of the pipeline (of the file or one it
+///   includes): a typo would otherwise be a silent no-op. The value is
+///   literal, never scanned for templates.
 /// - An included file contributes tasks, vars (the includer's and `--set`
 ///   win), pools and secrets (a name defined twice is an error); its `env`,
 ///   `dotenv` and `defaults` apply to its own tasks (and those it includes),
 ///   over the includer's. Its `name`, `description` and `max_parallel` are
 ///   ignored. A file included a second time (not in a cycle) is skipped.
+/// - `default_targets` of the main file only (an included file's are
+///   ignored, as its `name`); each entry is a task, a matrix base or a
+///   declared output, templated like a path; outputs are kept absolute.
 /// - Tasks of an included file join where the `include` key stands relative
 ///   to the includer's `tasks` key.
 /// - `pty: true` with `interactive: true` is an error: an interactive task
@@ -45,9 +50,9 @@
 
 namespace sluice::detail {
 
-inline constexpr std::array<std::string_view, 11> kTopLevelKeys = {
+inline constexpr std::array<std::string_view, 12> kTopLevelKeys = {
     "name",  "description", "vars",    "env",    "secrets", "max_parallel",
-    "pools", "defaults",    "include", "dotenv", "tasks",
+    "pools", "defaults",    "include", "dotenv", "tasks",   "default_targets",
 };
 
 /// load_pipeline_string() that accepts what this build cannot run yet

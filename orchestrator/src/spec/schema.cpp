@@ -107,6 +107,9 @@ std::string pipeline_json_schema() {
       {"type", "object"}, {"properties", defaults_props}, {"additionalProperties", false}};
   top["include"] = ref("pathList");
   top["dotenv"] = ref("pathList");
+  // Entries are text as the loader reads them (a task may be named `1`).
+  top["default_targets"] = described(list(ref("path"), 1),
+                                     "what a bare `sluice run` runs: task names or output paths");
   top["tasks"] = {{"type", "object"},
                   {"minProperties", 1},
                   {"propertyNames", {{"pattern", "^[A-Za-z0-9_.-]+$"}}},

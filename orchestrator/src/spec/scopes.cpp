@@ -32,10 +32,27 @@ Vars::Vars(FieldReader& reader, const Units& units,
     }
   }
   for (const auto& [k, v] : set) {
-    if (set_.insert(k).second && raw_.count(k) == 0) order_.push_back(k);
+    if (raw_.count(k) == 0) {
+      unknown_set_var(k);
+      continue;
+    }
+    set_.insert(k);
     values_[k] = v;
     state_[k] = State::Done;
   }
+}
+
+// The diagnostic has no place in a file: it is about the command line.
+void Vars::unknown_set_var(const std::string& name) {
+  std::vector<std::string_view> names(order_.begin(), order_.end());
+  std::string hint =
+      names.empty() ? "the pipeline defines no vars" : FieldReader::did_you_mean(name, names);
+  if (hint.empty()) {
+    hint = "vars:";
+    for (std::size_t i = 0; i < names.size() && i < 8; ++i) hint += " " + std::string(names[i]);
+    if (names.size() > 8) hint += " ...";
+  }
+  r_.error_at(0, 0, 0, "", "--set " + name + ": no such var", std::move(hint));
 }
 
 void Vars::resolve_all(Expander& x) {

@@ -16,8 +16,8 @@
 
 namespace sluice::detail {
 
-/// The vars of every file and `--set` (which wins, and may define a var the
-/// file does not). Each var's text is expanded once, depth first in
+/// The vars of every file and `--set` (which wins, and must name a var of
+/// the pipeline: a typo would otherwise be a silent no-op). Each var's text is expanded once, depth first in
 /// dependency order, with the final values of the vars it uses pasted in and
 /// never rescanned; a cycle is reported at the var that closes it.
 class Vars {
@@ -35,12 +35,14 @@ class Vars {
   bool set_by_cli(const std::string& name) const { return set_.count(name) != 0; }
   /// `vars.NAME` of every var, for "did you mean".
   std::vector<std::string> reference_names() const;
-  /// Every var and its value, in file order (new `--set` names last).
+  /// Every var and its value, in file order.
   std::vector<std::pair<std::string, std::string>> ordered() const;
 
  private:
   enum class State : std::uint8_t { Unread, Resolving, Done };
   std::string resolve(const std::string& name, Expander& x);
+  /// `--set K=V` of a var the pipeline does not define.
+  void unknown_set_var(const std::string& name);
 
   FieldReader& r_;
   std::unordered_map<std::string, std::pair<std::uint32_t, NodeId>> raw_;

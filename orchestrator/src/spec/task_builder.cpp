@@ -2,6 +2,7 @@
 #include "spec/task_builder.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "spec/names.hpp"
 #include "spec/not_built_yet.hpp"
@@ -16,9 +17,17 @@ namespace {
 constexpr std::array<TaskField, 4> kReadFirst = {TaskField::Env, TaskField::WorkingDir,
                                                  TaskField::Shell, TaskField::Service};
 
-bool read_first(TaskField f) {
-  return std::find(kReadFirst.begin(), kReadFirst.end(), f) != kReadFirst.end();
-}
+/// The order the builder reads the fields in: kReadFirst, then the rest in
+/// table order.
+constexpr std::array<TaskField, kTaskFieldCount> kReadOrder = [] {
+  std::array<TaskField, kTaskFieldCount> order{};
+  std::size_t n = 0;
+  for (TaskField f : kReadFirst) order[n++] = f;
+  for (const TaskFieldSpec& spec : kTaskFields)
+    if (std::find(kReadFirst.begin(), kReadFirst.end(), spec.field) == kReadFirst.end())
+      order[n++] = spec.field;
+  return order;
+}();
 
 /// `missing action: one of run, cmd, ...`, from the table.
 std::string missing_action_message() {
@@ -190,9 +199,8 @@ void TaskBuilder::build(std::uint32_t u, NodeId key, const std::string& base,
     merge_env_map(r_, x_, d.unit, d.value, path, b.ctx, t.env);
   }
   t.working_dir = units_[u]->work_dir;
-  for (TaskField f : kReadFirst) read_field(b, f);
-  for (const TaskFieldSpec& spec : kTaskFields)
-    if (!read_first(spec.field)) read_field(b, spec.field);
+  for (TaskField f : kReadOrder)
+    if (const FieldRef& ref = fields[static_cast<std::size_t>(f)]; ref.set()) read_field(b, f, ref);
   check_across_fields(b);
   if (!matrix.empty()) {
     t.edit_extras().base = base;
@@ -205,10 +213,9 @@ void TaskBuilder::build(std::uint32_t u, NodeId key, const std::string& base,
   }
 }
 
-void TaskBuilder::read_field(TaskBuild& b, TaskField f) {
+void TaskBuilder::read_field(TaskBuild& b, TaskField f, const FieldRef& ref) {
   const TaskFieldSpec& spec = task_field(f);
-  const FieldRef& ref = b.fields[static_cast<std::size_t>(f)];
-  if (!ref.set() || spec.ops->read == nullptr) return;
+  if (spec.ops->read == nullptr) return;
   field_path_.assign(ref.from_defaults ? std::string_view("defaults")
                                        : std::string_view(b.task_path_));
   field_path_ += '.';

@@ -99,7 +99,7 @@ class TaskBuilder {
                       TaskFields& fields);
   void build(std::uint32_t u, NodeId key, const std::string& base, const TaskFields& fields,
              MatrixCombo matrix);
-  void read_field(TaskBuild& b, TaskField f);
+  void read_field(TaskBuild& b, TaskField f, const FieldRef& ref);
   void check_across_fields(TaskBuild& b);
 
   FieldReader& r_;

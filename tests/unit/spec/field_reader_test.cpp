@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "load_units_test_util.hpp"
+#include "unit/spec/load_units_test_util.hpp"
 
 namespace sluice::detail {
 namespace {

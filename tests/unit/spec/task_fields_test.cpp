@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "loader_test_util.hpp"
 #include "sluice/pipeline.hpp"
+#include "unit/spec/loader_test_util.hpp"
 
 namespace sluice::detail {
 namespace {
