@@ -17,9 +17,10 @@
 namespace sluice::detail {
 
 /// The vars of every file and `--set` (which wins, and must name a var of
-/// the pipeline: a typo would otherwise be a silent no-op). Each var's text is expanded once, depth first in
-/// dependency order, with the final values of the vars it uses pasted in and
-/// never rescanned; a cycle is reported at the var that closes it.
+/// the pipeline: a typo would otherwise be a silent no-op). Each var's text
+/// is expanded once, depth first in dependency order, with the final values
+/// of the vars it uses pasted in and never rescanned; a cycle is reported at
+/// the var that closes it.
 class Vars {
  public:
   /// Collects the raw vars of every file and the `--set` pairs.
