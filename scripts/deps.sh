@@ -10,6 +10,7 @@ packages=(
   cmake g++ make pkg-config
   libuv1-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
+  python3-jsonschema python3-yaml  # tests/schema: the corpus through the schema
 )
 # Extra sets, asked for by name: `deps.sh fuzz`, `deps.sh bench`.
 for extra in "$@"; do
