@@ -119,6 +119,91 @@ tasks:
   EXPECT_EQ(leftover_processes(marker_), "");
 }
 
+// `sluice run --events - | sleep 1000`: the event stream on stdout, its
+// reader stalled and the pipe full before the run starts. The event stream
+// used to be written with blocking writes on the loop thread: no timer and
+// no signal was served until the reader read. Now a task's timeout ends it
+// on time (the console on stderr says so while the reader is still
+// stalled), and SIGTERM ends sluice with 143 while it is.
+class StalledEventReader : public RunOutput {
+ protected:
+  /// Starts `sluice run --events - ARGS` with stdout on a pipe that is full
+  /// and that nobody reads; read_end_ is ours.
+  std::unique_ptr<RunningCli> start_stalled(std::vector<std::string> args) {
+    int fds[2];
+    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    EXPECT_GT(::fcntl(fds[1], F_SETPIPE_SZ, 4096), 0);
+    std::string path = "/proc/self/fd/" + std::to_string(fds[1]);
+    int filler = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    EXPECT_GE(filler, 0);
+    for (char x[512] = {}; ::write(filler, x, sizeof x) > 0;) filled_ += sizeof x;
+    ::close(filler);
+    args.insert(args.begin(), {"run", "--events", "-"});
+    auto cli = start_with_stdout(args, fds[1]);
+    ::close(fds[1]);
+    read_end_ = fds[0];
+    return cli;
+  }
+  void TearDown() override {
+    if (read_end_ >= 0) ::close(read_end_);
+    RunOutput::TearDown();
+  }
+  /// Whether nothing of sluice's stdout has been read yet.
+  bool still_stalled() const {
+    int unread = 0;
+    return ::ioctl(read_end_, FIONREAD, &unread) == 0 && static_cast<std::size_t>(unread) >= filled_;
+  }
+  std::string err() const { return sluice::e2e::slurp(dir_ / ".err-piped"); }
+
+  int read_end_ = -1;
+  std::size_t filled_ = 0;
+};
+
+TEST_F(StalledEventReader, ATaskTimeoutIsServedWhileTheReaderIsStalled) {
+  write("sluice.yaml", R"Y(env:
+  @MARKER@
+tasks:
+  flood: {cmd: [@CHILD@, lines, "100000000"], timeout: 1s}
+)Y");
+  auto cli = start_stalled({});
+  ASSERT_TRUE(sluice::e2e::wait_until([&] { return err().find("[sluice] run failed") != std::string::npos; }))
+      << "the run did not end while its event reader was stalled:\n" << err();
+  EXPECT_TRUE(still_stalled());
+  EXPECT_NE(err().find("timed_out"), std::string::npos) << err();
+  // The reader comes back: it gets every event, and sluice ends.
+  std::string stream;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(read_end_, buf, sizeof buf)) != 0;)
+    if (n > 0) stream.append(buf, static_cast<std::size_t>(n));
+  auto r = cli->wait();
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto ev = parse_events(stream.substr(filled_));
+  expect_complete(ev, {"flood"});
+  EXPECT_EQ(ev.finished("flood")["status"], "timed_out");
+  EXPECT_EQ(leftover_processes(marker_), "");
+}
+
+TEST_F(StalledEventReader, SigtermEndsTheRunWhileTheReaderIsStalled) {
+  write("sluice.yaml", R"Y(env:
+  @MARKER@
+tasks:
+  flood: {cmd: [@CHILD@, lines, "100000000"]}
+  wait: {cmd: [@CHILD@, print-ready]}
+)Y");
+  auto cli = start_stalled({"-v"});
+  ASSERT_TRUE(sluice::e2e::wait_until([&] {
+    std::string e = err();
+    return e.find("wait started") != std::string::npos && e.find("flood started") != std::string::npos;
+  })) << err();
+  cli->signal(SIGTERM);
+  auto r = cli->wait();
+  EXPECT_TRUE(still_stalled());
+  EXPECT_TRUE(r.signaled && r.signal == SIGTERM) << "exit " << r.code << "\n" << r.err;
+  EXPECT_EQ(r.code, 143);
+  EXPECT_NE(r.err.find("[sluice] run interrupted"), std::string::npos) << r.err;
+  EXPECT_EQ(leftover_processes(marker_), "");
+}
+
 TEST_F(RunOutput, AnEventFileThatCannotBeWrittenIsReportedOnceAndFailsTheRun) {
   write("sluice.yaml", R"Y(tasks:
   a: {cmd: [@CHILD@, lines, "3"]}

@@ -33,6 +33,11 @@ class Graph {
   std::vector<TaskId> select(const Pipeline& p, const std::vector<std::string>& targets,
                              const std::string& cwd, std::vector<Diagnostic>& errors) const;
 
+  /// Whether this graph was built from `p` (or an equal copy): the same
+  /// tasks, by name, in the same order. run_pipeline() refuses a graph of
+  /// another pipeline.
+  bool built_from(const Pipeline& p) const;
+
   std::string to_dot(const Pipeline& p) const;
   std::string to_mermaid(const Pipeline& p) const;
   std::string to_json(const Pipeline& p) const;
@@ -42,6 +47,7 @@ class Graph {
   std::vector<std::uint32_t> dep_offsets_, dependent_offsets_;  // CSR, size()+1 entries
   std::vector<TaskId> deps_, dependents_;
   std::vector<TaskId> order_;
+  std::uint64_t tasks_digest_ = 0;  ///< of the pipeline's task names (built_from)
 };
 
 struct GraphResult {

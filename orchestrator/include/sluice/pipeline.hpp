@@ -257,7 +257,9 @@ struct Task {
   int priority = 0;
 
   Script run;                       ///< Run
-  std::vector<std::string> shell;   ///< Run; default {"sh", "-c"}
+  /// For `run` and `if` scripts; the loader sets {"sh", "-c"} when the file
+  /// names none (a Pipeline built in code must set it).
+  std::vector<std::string> shell;
   std::vector<Template> cmd;        ///< Cmd: argv, one element each
 
   std::vector<Need> needs;

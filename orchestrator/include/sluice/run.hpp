@@ -7,8 +7,9 @@
 ///
 /// run_pipeline() blocks: it owns its own event loop, runs the tasks, closes
 /// every handle and returns once no process of the run is left. `cancel()` on
-/// a RunHandle may be called from any thread. Events reach `on_event` on the
-/// thread that called run_pipeline, in order.
+/// a RunHandle may be called from any thread. Events reach the RunObservers
+/// of RunOptions::observers on the thread that called run_pipeline, in order
+/// (sluice/observer.hpp).
 #pragma once
 
 #include <functional>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "sluice/events.hpp"
+#include "sluice/observer.hpp"
 #include "sluice/pipeline.hpp"
 
 namespace sluice {
@@ -66,8 +68,10 @@ struct RunOptions {
   /// though the guards ignore it in sluice.
   bool child_sigpipe_ignored = false;
 
-  /// Every event, as it happens, on the run's thread.
-  std::function<void(const Event&)> on_event;
+  /// Who hears every event, as it happens, on the run's thread, in this
+  /// order (after the console and the event stream). Not owned: each must
+  /// outlive run_pipeline().
+  std::vector<RunObserver*> observers;
 };
 
 struct RunResult {
@@ -87,7 +91,11 @@ struct RunResult {
 
 /// Cancels a run from any thread, as SIGINT would: the first cancel() stops
 /// the run (running tasks get TERM, `always` tasks still run), a second one
-/// kills everything at once. A handle serves one run at a time.
+/// kills everything at once. A handle serves one run at a time, and may
+/// serve several in turn. A cancel() before the handle's first run cancels
+/// that run as soon as it starts. Once a run on the handle has ended, a
+/// cancel() does nothing until the next run starts: it came too late for
+/// the run it was meant for, and the next run starts uncancelled.
 class RunHandle {
  public:
   void cancel();
@@ -96,6 +104,7 @@ class RunHandle {
   friend struct detail::RunHandleAccess;
   std::mutex mutex_;
   int pending_ = 0;                  ///< cancels not yet delivered to a run
+  bool ended_ = false;               ///< a run ended, none started since
   std::function<void()> wake_;       ///< set by the running run
 };
 

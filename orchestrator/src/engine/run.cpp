@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "engine/dry_run.hpp"
 #include "engine/run_session.hpp"
@@ -16,6 +17,7 @@ namespace sluice {
 
 void RunHandle::cancel() {
   std::lock_guard lock(mutex_);
+  if (!wake_ && ended_) return;  // too late for its run, and not for the next
   ++pending_;
   if (wake_) wake_();
 }
@@ -51,6 +53,13 @@ RunResult run_pipeline(const Pipeline& pipeline, const Graph& graph, const RunOp
                        RunHandle* handle) {
   RunResult result;
   result.status = RunStatus::Failed;
+  if (!graph.built_from(pipeline)) {
+    // Its task ids would name other tasks, or none: never run on it.
+    result.start_error = "the graph was built from another pipeline (" +
+                         std::to_string(graph.size()) + " tasks; this pipeline has " +
+                         std::to_string(pipeline.tasks.size()) + ")";
+    return result;
+  }
   std::vector<TaskId> selected = select_tasks(pipeline, graph, options, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
 
@@ -72,7 +81,7 @@ RunResult run_pipeline(const Pipeline& pipeline, const Graph& graph, const RunOp
   std::unique_ptr<detail::RunSession> session;
   try {
     session = std::make_unique<detail::RunSession>(pipeline, graph, std::move(selected),
-                                                   options, std::move(secrets), handle);
+                                                   options, secrets, handle);
   } catch (const std::exception& e) {
     // Set-up failed (an events file that cannot be opened): nothing started.
     result.start_error = e.what();

@@ -16,11 +16,11 @@ extern "C" char** environ;
 namespace sluice::detail {
 
 LocalProcessRunner::LocalProcessRunner(Loop& loop, const Pipeline& pipeline,
-                                       LocalRunnerOptions options, LocalRunnerHooks hooks)
+                                       LocalRunnerOptions options, TaskOutputValues& values)
     : loop_(loop),
       pipeline_(pipeline),
       options_(std::move(options)),
-      hooks_(std::move(hooks)),
+      values_(values),
       supervisor_(loop),
       reap_timer_(loop) {
   for (char** e = environ; e && *e; ++e) base_env_.emplace_back(*e);
@@ -84,7 +84,7 @@ void LocalProcessRunner::start(TaskId task, int attempt) {
   ProcessTask* raw = t.get();
   tasks_[task] = std::move(t);
   if (paused_) raw->pause_reading();
-  if (bounded_drains_) raw->bound_drain();
+  if (bounded_drain_) raw->bound_drain();
   raw->start();
 }
 
@@ -96,16 +96,16 @@ void LocalProcessRunner::kill(TaskId task) {
   if (auto it = tasks_.find(task); it != tasks_.end()) it->second->kill();
 }
 
-void LocalProcessRunner::bound_drains() {
-  bounded_drains_ = true;
+void LocalProcessRunner::bound_drain() {
+  bounded_drain_ = true;
   for (auto& [id, t] : tasks_) t->bound_drain();
 }
 
-void LocalProcessRunner::stop_tasks() {
+void LocalProcessRunner::suspend() {
   for (auto& [id, t] : tasks_) t->suspend();
 }
 
-void LocalProcessRunner::continue_tasks() {
+void LocalProcessRunner::resume() {
   for (auto& [id, t] : tasks_) t->resume();
 }
 
@@ -129,6 +129,10 @@ void LocalProcessRunner::resume_reading(TaskId task) {
 
 void LocalProcessRunner::task_started(TaskId task, int pid) {
   if (listener_) listener_->on_task_started(task, pid);
+}
+
+void LocalProcessRunner::task_output(TaskId task, StreamKind stream, std::string_view lines) {
+  if (listener_) listener_->on_task_output(task, stream, lines);
 }
 
 void LocalProcessRunner::task_finished(TaskId task, AttemptOutcome outcome) {

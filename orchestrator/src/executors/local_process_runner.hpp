@@ -12,22 +12,25 @@
 /// with it, should sluice die). The file is NOT created for the
 /// task: creating and unlinking a file per attempt cost more than the rest of
 /// the spawn on ext4; `>>` creates it, and after the exit a missing file
-/// (ENOENT, the common case) means no outputs. `tasks.X.outputs.KEY` templates are resolved through
-/// hooks.lookup_output when the attempt starts; an unset one fails the
-/// attempt like a spawn error (not retried).
+/// (ENOENT, the common case) means no outputs; what a successful attempt
+/// wrote goes to the run's TaskOutputValues. `tasks.X.outputs.KEY`
+/// templates are resolved from there when the attempt starts; an unset one
+/// fails the attempt like a spawn error (not retried).
 ///
 /// `if`: run with the task's shell, output discarded; exit 0 runs the task,
 /// 1-125 reports skipped_by_if, 126/127, a signal or a spawn error fail it.
 ///
-/// Output goes to hooks.on_output as batches of whole lines (LineSplitter,
-/// line cap options.line_cap). pause_reading()/resume_reading() apply
-/// backpressure (stop reading the pipes) for all tasks or for one.
+/// Output goes to the listener's on_task_output as batches of whole lines
+/// (LineSplitter, line cap options.line_cap), and to the task's
+/// `stdout/stderr: {file}` copies (StreamFiles). pause_reading() and
+/// resume_reading() apply backpressure (stop reading the pipes) for all
+/// tasks or for one.
 ///
 /// `interactive`: the child inherits fds 0-2 and stays in sluice's process
 /// group (so the terminal's Ctrl-C and job control reach it, like ninja's
 /// console pool); nothing is captured. Not handled yet: `pty` (runs without
-/// one), `stdin: {task: X}` (fails with an error). `stdout/stderr: {file}` are
-/// the engine's (hooks.open_outputs). Owned by the engine; loop thread only.
+/// one), `stdin: {task: X}` (fails with an error). Owned by the engine;
+/// loop thread only.
 #pragma once
 
 #include <algorithm>
@@ -43,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "executors/task_output_values.hpp"
 #include "executors/task_runner.hpp"
 #include "runtime/loop.hpp"
 #include "runtime/pipe_reader.hpp"
@@ -72,51 +76,32 @@ struct LocalRunnerOptions {
   int interactive_stdout = 1;
 };
 
-struct LocalRunnerHooks {
-  /// One or more whole lines (SPEC: TaskOutput); valid during the call only.
-  std::function<void(TaskId, StreamKind, std::string_view lines)> on_output;
-  /// The value of `tasks.<task>.outputs.<key>`, or nullopt when unset.
-  std::function<std::optional<std::string>(const std::string& task, const std::string& key)>
-      lookup_output;
-  /// After a successful attempt: the KEY=VALUE pairs it wrote to $SLUICE_OUTPUT.
-  std::function<void(TaskId, std::vector<std::pair<std::string, std::string>>)> on_task_outputs;
-  /// Right before an attempt's spawn: opens what receives its output (the
-  /// `stdout/stderr: {file}` copies). A non-empty error fails the attempt
-  /// like a spawn error, before anything runs.
-  std::function<std::string(TaskId, int attempt)> open_outputs;
-  /// After the attempt's last output line: closes what open_outputs opened.
-  /// A non-empty error (a write that failed: a full disk) fails an attempt
-  /// that would otherwise have succeeded.
-  std::function<std::string(TaskId)> finish_outputs;
-};
-
 class ProcessTask;
 
 class LocalProcessRunner final : public TaskRunner {
  public:
+  /// `values`: the run's task outputs, read and written by its tasks;
+  /// outlives the runner.
   LocalProcessRunner(Loop& loop, const Pipeline& pipeline, LocalRunnerOptions options,
-                     LocalRunnerHooks hooks);
+                     TaskOutputValues& values);
   /// Kills and reaps whatever still runs; no callbacks after this.
   ~LocalProcessRunner() override;
 
+  // TaskRunner (see task_runner.hpp), for processes:
   void start(TaskId task, int attempt) override;
+  /// A terminated or killed task's drain is bounded (bound_drain()), so that
+  /// a timeout or a cancel ends the task even while its reader stalls.
   void terminate(TaskId task) override;
   void kill(TaskId task) override;
-
-  /// Job control (Ctrl-Z, fg): SIGSTOP / SIGCONT to every running task's
-  /// process group, which the terminal's signals do not reach.
-  void stop_tasks();
-  /// The run is interrupted: from now on a finished task's output that the
-  /// sinks cannot take is dropped after the drain cap (Subprocess::bound_drain).
-  void bound_drains();
-  void continue_tasks();
-
-  /// Backpressure for every task (sinks are full) ...
-  void pause_reading();
-  void resume_reading();
-  /// ... or for one (a stream edge's reader is full).
-  void pause_reading(TaskId task);
-  void resume_reading(TaskId task);
+  /// SIGSTOP / SIGCONT to every running task's process group.
+  void suspend() override;
+  void resume() override;
+  /// Stop / resume reading the tasks' pipes (new tasks start paused too).
+  void pause_reading() override;
+  void resume_reading() override;
+  void pause_reading(TaskId task) override;
+  void resume_reading(TaskId task) override;
+  void bound_drain() override;
 
   std::size_t running() const { return tasks_.size(); }
   /// The $SLUICE_OUTPUT path for a new attempt; empty with `error` set when
@@ -130,13 +115,14 @@ class LocalProcessRunner final : public TaskRunner {
  private:
   friend class ProcessTask;
   void task_started(TaskId task, int pid);
+  void task_output(TaskId task, StreamKind stream, std::string_view lines);
   void task_finished(TaskId task, AttemptOutcome outcome);
   bool start_watchdog(const std::string& dir, std::string& error);
 
   Loop& loop_;
   const Pipeline& pipeline_;
   LocalRunnerOptions options_;
-  LocalRunnerHooks hooks_;
+  TaskOutputValues& values_;
   /// Made with the private directory, at the first process task; goes
   /// after the supervisor, once every process of the run is gone.
   std::unique_ptr<Watchdog> watchdog_;
@@ -155,7 +141,7 @@ class LocalProcessRunner final : public TaskRunner {
   std::vector<std::unique_ptr<ProcessTask>> finished_;
   Timer reap_timer_;
   bool paused_ = false;
-  bool bounded_drains_ = false;
+  bool bounded_drain_ = false;
   /// Signal dispositions children reset, looked up once (see spawn.hpp).
   std::uint64_t reset_signals_ = signals_to_reset(options_.child_sigpipe_ignored);
   /// While more tasks run than this, nobody spins for a child's exit.

@@ -55,34 +55,16 @@ ProcessTask::~ProcessTask() {
   if (!output_file_.empty() && !output_consumed_) ::unlinkat(runner_.output_dir_fd(), output_name(), 0);
 }
 
-std::optional<std::string> ProcessTask::resolve(const Template& t, std::string& error) const {
-  std::string out;
-  for (const auto& part : t.parts()) {
-    if (part.task.empty()) {
-      out += part.text;
-      continue;
-    }
-    std::optional<std::string> v;
-    if (runner_.hooks_.lookup_output) v = runner_.hooks_.lookup_output(part.task, part.key);
-    if (!v) {
-      error = "tasks." + part.task + ".outputs." + part.key + " is not set";
-      return std::nullopt;
-    }
-    out += *v;
-  }
-  return out;
-}
-
 bool ProcessTask::build_env(const Script* script, SpawnRequest& spawn, std::string& error) const {
   EnvAdditions b;
   for (const auto& [name, value] : task_.env) {
-    auto v = resolve(value, error);
+    auto v = runner_.values_.resolve(value, error);
     if (!v) return false;
     b.set(name, *v);
   }
   if (script) {
     for (const auto& [name, value] : script->values) {
-      auto v = resolve(value, error);
+      auto v = runner_.values_.resolve(value, error);
       if (!v) return false;
       // A task output in shell arithmetic must be an integer (SPEC §1.3).
       for (const auto& [arith, ref] : task_.extras().arithmetic_values) {
@@ -141,7 +123,7 @@ void ProcessTask::start() {
       finish_later(fail);
       return;
     }
-    opts.spawn.argv = task_.shell.empty() ? std::vector<std::string>{"sh", "-c"} : task_.shell;
+    opts.spawn.argv = task_.shell;  // the loader's default, when the file names none
     opts.spawn.argv.push_back(task_.extras().if_cmd->text);
     opts.spawn.working_dir = task_.working_dir;
     opts.spawn.nofile_soft_limit = runner_.options_.child_nofile_soft;
@@ -195,11 +177,11 @@ void ProcessTask::start_action() {
     return;
   }
   if (task_.action == ActionKind::Run) {
-    opts.spawn.argv = task_.shell.empty() ? std::vector<std::string>{"sh", "-c"} : task_.shell;
+    opts.spawn.argv = task_.shell;
     opts.spawn.argv.push_back(task_.run.text);
   } else {
     for (const auto& arg : task_.cmd) {
-      auto v = resolve(arg, error);
+      auto v = runner_.values_.resolve(arg, error);
       if (!v) {
         fail.error = error;
         finish_later(fail);
@@ -228,7 +210,7 @@ void ProcessTask::start_action() {
         opts.spawn.stdio[0] = runner_.dev_null_.get();  // -1 (spawn opens one) if it failed
         break;
       case StdinSpec::Kind::Text: {
-        auto text = resolve(task_.extras().stdin_spec.text, error);
+        auto text = runner_.values_.resolve(task_.extras().stdin_spec.text, error);
         if (!text) {
           fail.error = error;
           finish_later(fail);
@@ -267,12 +249,10 @@ void ProcessTask::start_action() {
         return;
     }
   }
-  if (runner_.hooks_.open_outputs) {
-    if (std::string e = runner_.hooks_.open_outputs(id_, attempt_); !e.empty()) {
-      fail.error = std::move(e);
-      finish_later(fail);
-      return;
-    }
+  if (std::string e = streams_.open(task_, attempt_); !e.empty()) {
+    fail.error = std::move(e);
+    finish_later(fail);
+    return;
   }
   phase_ = Phase::Action;
   proc_ = make_subprocess();
@@ -292,30 +272,19 @@ void ProcessTask::start_action() {
 void ProcessTask::on_output(OutputStream stream, std::string_view chunk) {
   StreamKind kind = stream == OutputStream::Stdout ? StreamKind::Stdout : StreamKind::Stderr;
   LineSplitter& split = stream == OutputStream::Stdout ? out_lines_ : err_lines_;
-  auto& hook = runner_.hooks_.on_output;
-  split.feed(chunk, [&](std::string_view lines) {
-    if (hook) hook(id_, kind, lines);
-  });
+  split.feed(chunk, [&](std::string_view lines) { emit_lines(kind, lines); });
 }
 
 void ProcessTask::on_action_finished(const ExitStatus& st) {
-  auto& hook = runner_.hooks_.on_output;
-  out_lines_.finish([&](std::string_view l) {
-    if (hook) hook(id_, StreamKind::Stdout, l);
-  });
-  err_lines_.finish([&](std::string_view l) {
-    if (hook) hook(id_, StreamKind::Stderr, l);
-  });
+  out_lines_.finish([&](std::string_view l) { emit_lines(StreamKind::Stdout, l); });
+  err_lines_.finish([&](std::string_view l) { emit_lines(StreamKind::Stderr, l); });
   AttemptOutcome out;
   out.exit_code = st.exit_code;
   out.signal = st.signal;
   out.cpu_ms = st.cpu_ms;
   out.max_rss_kb = st.max_rss_kb;
   if (!st.exit_code && !st.signal) out.error = "exit status lost (reaped elsewhere)";
-  if (runner_.hooks_.finish_outputs) {
-    std::string e = runner_.hooks_.finish_outputs(id_);
-    if (out.succeeded()) out.error = std::move(e);
-  }
+  if (std::string e = streams_.finish(); out.succeeded()) out.error = std::move(e);
   if (out.succeeded()) {
     if (auto missing = outputs_.first_missing()) out.error = "output not created: " + *missing;
   }
@@ -323,12 +292,17 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
     OutputFile file = parse_output_file(take_output_file());
     if (!file.error.empty()) {
       out.error = "$SLUICE_OUTPUT " + file.error;
-    } else if (!file.values.empty() && runner_.hooks_.on_task_outputs) {
-      runner_.hooks_.on_task_outputs(id_, std::move(file.values));
+    } else if (!file.values.empty()) {
+      runner_.values_.store(task_.name, std::move(file.values));
     }
   }
   if (!out.succeeded() || signalled_) outputs_.remove_changed();
   finish(out);
+}
+
+void ProcessTask::emit_lines(StreamKind stream, std::string_view lines) {
+  streams_.write(stream, lines);  // the task's own data: unmasked
+  runner_.task_output(id_, stream, lines);
 }
 
 const char* ProcessTask::output_name() const {
@@ -364,13 +338,17 @@ void ProcessTask::finish(AttemptOutcome outcome) {
   runner_.task_finished(id_, std::move(outcome));  // destroys this object later, not now
 }
 
+// A task sluice stops (timeout, cancel) must end even when a reader of its
+// output stalled: what it has not taken after the drain cap is dropped.
 void ProcessTask::terminate() {
   signalled_ = true;
+  bound_drain();
   if (proc_) proc_->terminate();
 }
 
 void ProcessTask::kill() {
   signalled_ = true;
+  bound_drain();
   if (proc_) proc_->kill();
 }
 

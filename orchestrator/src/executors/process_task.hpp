@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "executors/declared_outputs.hpp"
+#include "executors/stream_files.hpp"
 #include "executors/task_runner.hpp"
 #include "runtime/line_splitter.hpp"
 #include "runtime/subprocess.hpp"
@@ -30,6 +31,7 @@ class ProcessTask {
   void terminate();
   void kill();
   /// Job control: SIGSTOP / SIGCONT to the running process's group.
+  /// (These verbs are TaskRunner's, see task_runner.hpp.)
   void suspend();
   void resume();
   void pause_reading();
@@ -43,10 +45,11 @@ class ProcessTask {
   void on_if_finished(const ExitStatus& status);
   void on_action_finished(const ExitStatus& status);
   void on_output(OutputStream stream, std::string_view chunk);
+  /// Whole lines of the action: to the stream files, then the listener.
+  void emit_lines(StreamKind stream, std::string_view lines);
   /// Reports on the next loop turn (never from inside start()).
   void finish_later(AttemptOutcome outcome);
   void finish(AttemptOutcome outcome);
-  std::optional<std::string> resolve(const Template& t, std::string& error) const;
   /// spawn.env/base_env for a script's values (`script` may be null).
   bool build_env(const Script* script, SpawnRequest& spawn, std::string& error) const;
   /// Reads and removes the $SLUICE_OUTPUT file; empty when none was written.
@@ -61,6 +64,7 @@ class ProcessTask {
   int attempt_;
   Phase phase_ = Phase::Idle;
   DeclaredOutputs outputs_;
+  StreamFiles streams_;  ///< the `stdout/stderr: {file}` copies of the action
   std::string output_file_;
   bool output_consumed_ = false;  ///< read and unlinked, or never created
   UniqueFd stdin_fd_;

@@ -26,6 +26,22 @@ std::span<const TaskId> Graph::dependents(TaskId t) const {
   return {dependents_.data() + dependent_offsets_[t], dependents_.data() + dependent_offsets_[t + 1]};
 }
 
+namespace {
+
+/// The task names in order, folded into 64 bits: one pass over the names.
+std::uint64_t tasks_digest(const Pipeline& p) {
+  std::uint64_t h = p.tasks.size();
+  for (const Task& t : p.tasks)
+    h = (h ^ std::hash<std::string_view>{}(t.name)) * 0x100000001b3ULL + 0x9e3779b97f4a7c15ULL;
+  return h;
+}
+
+}  // namespace
+
+bool Graph::built_from(const Pipeline& p) const {
+  return size() == p.tasks.size() && tasks_digest_ == tasks_digest(p);
+}
+
 /// Builds one Graph; lives for the duration of build_graph only.
 class GraphBuilder {
  public:
@@ -34,6 +50,7 @@ class GraphBuilder {
 
   GraphResult build() {
     GraphResult r;
+    r.graph.tasks_digest_ = tasks_digest(p_);
     for (auto& d : outputs_.duplicates()) r.diagnostics.push_back(std::move(d));
     index_names();
     build_dependencies(r.graph, r.diagnostics);

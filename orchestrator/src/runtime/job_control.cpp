@@ -25,10 +25,10 @@ void stop_self() {
 
 }  // namespace
 
-JobControl::JobControl(Loop& loop, std::function<void()> stop_tasks, std::function<void()> continue_tasks)
+JobControl::JobControl(Loop& loop, std::function<void()> suspend, std::function<void()> resume)
     : loop_(loop),
-      stop_tasks_(std::move(stop_tasks)),
-      continue_tasks_(std::move(continue_tasks)),
+      suspend_(std::move(suspend)),
+      resume_(std::move(resume)),
       check_(this) {
   int rc = uv_check_init(loop.raw(), check_.raw());
   if (rc != 0) throw std::runtime_error(std::string("uv_check_init: ") + uv_strerror(rc));
@@ -43,7 +43,7 @@ JobControl::JobControl(Loop& loop, std::function<void()> stop_tasks, std::functi
   if (!SignalWatcher::ignored_now(SIGCONT)) {
     cont_ = std::make_unique<SignalWatcher>(loop, SIGCONT, [this](int) {
       stop_wanted_ = false;
-      if (continue_tasks_) continue_tasks_();
+      if (resume_) resume_();
     });
     cont_->unref();
   }
@@ -70,9 +70,9 @@ void JobControl::stop_when_quiet() {
   uv_check_stop(check_.raw());
   if (!stop_wanted_) return;  // a SIGCONT came after the SIGTSTP
   stop_wanted_ = false;
-  if (stop_tasks_) stop_tasks_();
+  if (suspend_) suspend_();
   stop_self();
-  if (continue_tasks_) continue_tasks_();
+  if (resume_) resume_();
 }
 
 }  // namespace sluice::detail

@@ -2,11 +2,11 @@
 /// their own, so that the terminal's SIGTSTP never reaches them (make's
 /// children share its group and stop with it; ours would run on).
 ///
-/// On SIGTSTP: `stop_tasks` (the owner sends SIGSTOP to every task group),
+/// On SIGTSTP: `suspend` (the owner sends SIGSTOP to every task group),
 /// then sluice stops itself by raising SIGTSTP with its default action, so a
 /// shell sees it stop like any job, and the kernel discards the stop, as for
 /// any process, when sluice's group is orphaned (nobody could continue it).
-/// Once sluice runs again: `continue_tasks`. A SIGCONT that sluice did not
+/// Once sluice runs again: `resume`. A SIGCONT that sluice did not
 /// ask for (`kill -CONT`, `fg` after a SIGSTOP) continues the tasks too.
 ///
 /// The stop waits until the loop has dispatched every signal already
@@ -31,7 +31,7 @@ namespace sluice::detail {
 
 class JobControl {
  public:
-  JobControl(Loop& loop, std::function<void()> stop_tasks, std::function<void()> continue_tasks);
+  JobControl(Loop& loop, std::function<void()> suspend, std::function<void()> resume);
   JobControl(const JobControl&) = delete;
   JobControl& operator=(const JobControl&) = delete;
   ~JobControl();
@@ -43,8 +43,8 @@ class JobControl {
   bool signals_queued();
 
   Loop& loop_;
-  std::function<void()> stop_tasks_;
-  std::function<void()> continue_tasks_;
+  std::function<void()> suspend_;
+  std::function<void()> resume_;
   std::unique_ptr<SignalWatcher> tstp_;
   std::unique_ptr<SignalWatcher> cont_;
   UvHandle<uv_check_t, JobControl> check_;

@@ -1,6 +1,7 @@
 #include "runtime/pipe_reader.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -60,6 +61,14 @@ void PipeReader::end(int status) {
 
 void PipeReader::read_ready() {
   if (reading_) read_some();
+}
+
+void PipeReader::end_if_empty() {
+  if (ended_ || reading_) return;
+  // A pipe reports POLLIN while it holds data and POLLHUP once every writer
+  // has closed it: HUP alone is an EOF with nothing unread before it.
+  pollfd p{fd_.get(), POLLIN, 0};
+  if (::poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) && !(p.revents & POLLIN)) end(0);
 }
 
 ssize_t PipeReader::read_now() {

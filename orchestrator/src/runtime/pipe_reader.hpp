@@ -67,6 +67,11 @@ class PipeReader : private FdPoller::Client {
   /// and without waiting for the poller to report it. Callbacks may run and
   /// may destroy this reader.
   void read_ready();
+  /// While stopped: ends the stream (on_end runs) when there is nothing
+  /// left to read and no writer left, which takes no data past the
+  /// backpressure. A paused task that exited still finishes on time.
+  /// Callbacks may destroy this reader.
+  void end_if_empty();
 
  private:
   void on_ready() override { read_some(); }

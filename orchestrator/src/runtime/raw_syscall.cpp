@@ -4,8 +4,9 @@
 #include "runtime/raw_syscall.hpp"
 
 #if defined(__x86_64__)
-// rdi = flags, rsi = stack top, rdx = fn, rcx = arg. fn and arg go on the
-// new stack, where the child pops them; clone(flags, newsp, 0, 0, 0).
+// rdi = flags, rsi = stack top, rdx = fn, rcx = arg, r8 = parent_tid. fn and
+// arg go on the new stack, where the child pops them; clone(flags, newsp,
+// parent_tid, 0, 0).
 __asm__(R"(
   .text
   .globl sluice_raw_clone_vm
@@ -16,7 +17,7 @@ sluice_raw_clone_vm:
   subq $16, %rsi
   movq %rdx, 0(%rsi)
   movq %rcx, 8(%rsi)
-  xorl %edx, %edx
+  movq %r8, %rdx
   xorl %r10d, %r10d
   xorl %r8d, %r8d
   movl $56, %eax
@@ -40,7 +41,8 @@ sluice_raw_clone_vm:
   .text
 )");
 #elif defined(__aarch64__)
-// x0 = flags, x1 = stack top, x2 = fn, x3 = arg; clone(flags, newsp, 0, 0, 0).
+// x0 = flags, x1 = stack top, x2 = fn, x3 = arg, x4 = parent_tid;
+// clone(flags, newsp, parent_tid, 0, 0).
 __asm__(R"(
   .text
   .globl sluice_raw_clone_vm
@@ -48,7 +50,7 @@ __asm__(R"(
 sluice_raw_clone_vm:
   and x1, x1, #-16
   stp x2, x3, [x1, #-16]!
-  mov x2, xzr
+  mov x2, x4
   mov x3, xzr
   mov x4, xzr
   mov x8, #220

@@ -31,8 +31,10 @@ namespace sluice::detail {
 
 /// clone(flags) with a new stack (`stack_top`, 16-byte aligned by the
 /// callee): the child calls fn(arg) there and exits with its result; the
-/// parent gets the pid or -errno. Only where kRawSyscalls.
-extern "C" long sluice_raw_clone_vm(unsigned long flags, void* stack_top, int (*fn)(void*), void* arg);
+/// parent gets the pid or -errno. `parent_tid` receives the pidfd with
+/// CLONE_PIDFD (else unused, may be null). Only where kRawSyscalls.
+extern "C" long sluice_raw_clone_vm(unsigned long flags, void* stack_top, int (*fn)(void*), void* arg,
+                                    int* parent_tid);
 
 #if defined(__x86_64__)
 

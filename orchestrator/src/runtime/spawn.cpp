@@ -353,9 +353,20 @@ SpawnResult spawn_child(const SpawnRequest& req) {
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   int pidfd = -1;
-  pid_t pid = ::clone(&child_main, stack_top, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args,
-                      &pidfd);
-  int clone_err = errno;
+  constexpr int kFlags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD;
+  pid_t pid;
+  int clone_err;
+  if constexpr (kRawSyscalls) {
+    // Not libc's clone(): ThreadSanitizer intercepts it as a fork, and its
+    // child-side bookkeeping, run in our shared memory, marks this process a
+    // forked child that may start no thread.
+    long r = sluice_raw_clone_vm(kFlags, stack_top, &child_main, &args, &pidfd);
+    pid = r < 0 ? -1 : static_cast<pid_t>(r);
+    clone_err = r < 0 ? static_cast<int>(-r) : 0;
+  } else {
+    pid = ::clone(&child_main, stack_top, kFlags, &args, &pidfd);
+    clone_err = errno;
+  }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0)
     return SpawnError{clone_err, "spawn " + quoted(req.argv[0]) + ": clone: " + std::strerror(clone_err)};

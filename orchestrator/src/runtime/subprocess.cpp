@@ -140,6 +140,9 @@ void Subprocess::on_exit(const ExitStatus& status) {
     if (!alive) return;
   }
   alive_ = nullptr;
+  // Paused by a slow consumer: a stream with nothing left in it ends now,
+  // so the task's end (a timeout's TERM included) is not held up.
+  if (paused_ && end_empty_streams()) return;
   bool open = (out_ && !out_->ended()) || (err_ && !err_->ended());
   if (open)
     drain_timer_.start(options_.drain_grace, [this] { on_drain_grace(); });
@@ -166,7 +169,19 @@ void Subprocess::on_drain_grace() {
   drain_timer_.start(options_.drain_cap, [this] { on_drain_cap(); });
 }
 
+bool Subprocess::end_empty_streams() {
+  bool alive = true;
+  alive_ = &alive;
+  for (PipeReader* reader : {out_.get(), err_.get()}) {
+    if (reader) reader->end_if_empty();  // may finish and destroy us
+    if (!alive) return true;
+  }
+  alive_ = nullptr;
+  return false;
+}
+
 void Subprocess::on_drain_cap() {
+  if (paused_ && end_empty_streams()) return;
   if (paused_ && !bounded_drain_) {
     drain_timer_.start(options_.drain_cap, [this] { on_drain_cap(); });
     return;

@@ -107,6 +107,9 @@ class Subprocess {
   void on_stream_end(OutputStream stream);
   void on_drain_grace();
   void on_drain_cap();
+  /// While paused: ends the streams with nothing left to read. True if
+  /// that finished (and may have destroyed) this object.
+  bool end_empty_streams();
   void maybe_finish();
   void signal_group(int sig);
 

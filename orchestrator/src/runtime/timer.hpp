@@ -1,7 +1,6 @@
 /// Timer: one uv_timer_t, one-shot or repeating, calling a std::function.
-/// LoopTimers: the engine's implementation of the scheduler's Timers seam
-/// (executors/task_runner.hpp is above us, so it is adapted there; this class
-/// has the same shape). Loop thread only.
+/// LoopTimers: the Timers seam (timers.hpp) on a libuv loop, as the
+/// scheduler of a real run uses it. Loop thread only.
 #pragma once
 
 #include <chrono>
@@ -12,6 +11,7 @@
 
 #include "runtime/handle.hpp"
 #include "runtime/loop.hpp"
+#include "runtime/timers.hpp"
 
 namespace sluice::detail {
 
@@ -39,15 +39,13 @@ class Timer {
   bool repeating_ = false;
 };
 
-/// Monotonic now() and numbered one-shot timers.
-class LoopTimers {
+/// Monotonic now() and numbered one-shot timers, one uv_timer_t each.
+class LoopTimers final : public Timers {
  public:
-  using TimePoint = std::chrono::steady_clock::time_point;
-  using TimerId = std::uint64_t;
   explicit LoopTimers(Loop& loop) : loop_(loop) {}
-  TimePoint now() const { return std::chrono::steady_clock::now(); }
-  TimerId after(std::chrono::milliseconds delay, std::function<void()> fn);
-  void cancel(TimerId id);
+  TimePoint now() const override { return std::chrono::steady_clock::now(); }
+  TimerId after(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  void cancel(TimerId id) override;
   std::size_t pending() const { return timers_.size(); }
 
  private:

@@ -66,7 +66,7 @@ std::unique_ptr<Watchdog> Watchdog::start(const std::string& token_prefix, std::
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  long pid = sluice_raw_clone_vm(CLONE_VM | SIGCHLD, base + mapped, &watchdog_main, state);
+  long pid = sluice_raw_clone_vm(CLONE_VM | SIGCHLD, base + mapped, &watchdog_main, state, nullptr);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ::close(fds[0]);
   if (pid < 0) {

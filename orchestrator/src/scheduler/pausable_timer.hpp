@@ -16,7 +16,8 @@
 #include <functional>
 #include <optional>
 
-#include "executors/task_runner.hpp"
+#include "runtime/timers.hpp"
+#include "sluice/pipeline.hpp"
 
 namespace sluice::detail {
 

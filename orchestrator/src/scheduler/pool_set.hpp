@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "executors/task_runner.hpp"
+#include "runtime/timers.hpp"
 #include "scheduler/pool_limit.hpp"
 #include "sluice/pipeline.hpp"
 

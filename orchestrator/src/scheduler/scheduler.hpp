@@ -55,6 +55,7 @@
 #include <vector>
 
 #include "executors/task_runner.hpp"
+#include "runtime/timers.hpp"
 #include "scheduler/pausable_timer.hpp"
 #include "scheduler/pool_set.hpp"
 #include "scheduler/ready_queue.hpp"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ConsoleOptions {
   std::string spool_dir;  ///< "" = $TMPDIR or /tmp
   /// By TaskId: the interactive tasks (empty = none).
   std::vector<bool> interactive;
+  /// By TaskId: the streams a task keeps off the console (`stdout:
+  /// {console: false}`), bit 0 stdout, bit 1 stderr; empty = none.
+  std::vector<std::uint8_t> off_console;
 };
 
 }  // namespace sluice::detail

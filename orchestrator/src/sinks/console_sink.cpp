@@ -37,7 +37,7 @@ void ConsoleSink::on_event(const Event& event) {
 
 bool ConsoleSink::backlogged() const { return writer_.backlogged(); }
 
-void ConsoleSink::resume() { writer_.pump(); }
+void ConsoleSink::pump() { writer_.pump(); }
 
 std::size_t ConsoleSink::grouped_memory_bytes() const {
   return formatter_->memory_bytes() + writer_.held_memory_bytes();
@@ -67,7 +67,7 @@ void ConsoleSink::on(const TaskStarted& e) {
 }
 
 void ConsoleSink::on(const TaskOutput& e) {
-  if (e.lines.empty()) return;
+  if (e.lines.empty() || off_console(e.task, e.stream)) return;
   last_ts_ = e.ts;
   formatter_->output(e);
 }
@@ -103,6 +103,11 @@ void ConsoleSink::on(const RunFinished& e) {
   text += result_lines(e, problems_, writer_.color());
   frame.append(text);
   writer_.end();
+}
+
+bool ConsoleSink::off_console(TaskId id, StreamKind stream) const {
+  const std::uint8_t bit = stream == StreamKind::Stdout ? 1 : 2;
+  return id < opt_.off_console.size() && (opt_.off_console[id] & bit) != 0;
 }
 
 bool ConsoleSink::is_interactive(TaskId id) const {

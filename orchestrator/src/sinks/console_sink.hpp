@@ -53,7 +53,7 @@ class ConsoleSink final : public Sink {
   /// The output is backlogged, or a grouped block is still being replayed.
   bool backlogged() const override;
   /// Replays pending grouped output while the output takes it.
-  void resume() override;
+  void pump() override;
   /// Writes whatever is still pending (also spools of unfinished tasks) and
   /// clears the status line. Idempotent.
   void close() override;
@@ -96,6 +96,7 @@ class ConsoleSink final : public Sink {
   void on(const TaskFinished& e);
   void on(const RunFinished& e);
   bool is_interactive(TaskId id) const;
+  bool off_console(TaskId id, StreamKind stream) const;
 
   ConsoleOptions opt_;
   RunProgress progress_;

@@ -2,9 +2,10 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include "runtime/write_all.hpp"
 
 namespace sluice::detail {
 
@@ -25,25 +26,9 @@ std::unique_ptr<FdOutput> FdOutput::open_file(const std::string& path, std::erro
 }
 
 void FdOutput::write(std::string_view bytes) {
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0 && !error_) {
-    ssize_t n = ::write(fd_, p, left);
-    if (n >= 0) {
-      p += n;
-      left -= static_cast<std::size_t>(n);
-      continue;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      // The fd is non-blocking (shared with a parent that set O_NONBLOCK):
-      // wait until it takes bytes again rather than spinning.
-      pollfd pfd{fd_, POLLOUT, 0};
-      while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
-      }
-      continue;
-    }
-    error_ = std::error_code(errno, std::generic_category());
+  if (error_) return;
+  if (int err = write_all(fd_, bytes)) {
+    error_ = std::error_code(err, std::generic_category());
     if (on_error_) on_error_(error_);
   }
 }

@@ -1,5 +1,5 @@
 /// SecretMasker: replaces every occurrence of a secret's value with `***` in
-/// text bound for a sink (console, events, the embedder's callback). It works
+/// text bound for the sinks (MaskingSink applies it to all of them). It works
 /// on the batches of whole lines the runner delivers, so a value split across
 /// two pipe reads is still caught; only a value longer than the line cap, or
 /// one holding a newline split by the cap, could escape. Empty values are

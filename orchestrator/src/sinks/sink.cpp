@@ -1,5 +1,7 @@
 #include "sinks/sink.hpp"
 
+#include <algorithm>
+
 namespace sluice::detail {
 
 void SinkFanOut::add(std::unique_ptr<Sink> sink) {
@@ -9,18 +11,21 @@ void SinkFanOut::add(std::unique_ptr<Sink> sink) {
 
 void SinkFanOut::add_unowned(Sink& sink) { sinks_.push_back(&sink); }
 
+void SinkFanOut::remove(const Sink& sink) {
+  std::erase(sinks_, &sink);
+  std::erase_if(owned_, [&](const std::unique_ptr<Sink>& s) { return s.get() == &sink; });
+}
+
 void SinkFanOut::on_event(const Event& event) {
   for (Sink* s : sinks_) s->on_event(event);
 }
 
 bool SinkFanOut::backlogged() const {
-  for (const Sink* s : sinks_)
-    if (s->backlogged()) return true;
-  return false;
+  return std::any_of(sinks_.begin(), sinks_.end(), [](const Sink* s) { return s->backlogged(); });
 }
 
-void SinkFanOut::resume() {
-  for (Sink* s : sinks_) s->resume();
+void SinkFanOut::pump() {
+  for (Sink* s : sinks_) s->pump();
 }
 
 void SinkFanOut::close() {

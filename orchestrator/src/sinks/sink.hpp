@@ -1,8 +1,13 @@
 /// Sink: something that listens to a run's events (console, JSON lines,
-/// logs, report). Sinks never steer the run; their one signal back is flow
-/// control: while backlogged() is true the engine stops reading the task
-/// pipes, so a slow terminal slows the tasks instead of filling memory.
-/// All calls come from the loop thread.
+/// the embedder's observers; later logs, report, trace, web page). Sinks
+/// never steer the run; their one signal back is flow control: while
+/// backlogged() is true the engine stops reading the task pipes, so a slow
+/// reader slows the tasks instead of filling memory or blocking the loop.
+/// Every sink writes through a non-blocking writer (or says it is behind).
+///
+/// The engine feeds one chain: MaskingSink (secrets become ***) in front of
+/// a SinkFanOut holding every sink of the run. All calls come from the
+/// loop thread.
 #pragma once
 
 #include <memory>
@@ -19,24 +24,27 @@ class Sink {
   /// True = stop reading task pipes until it turns false again.
   virtual bool backlogged() const { return false; }
   /// The output drained (or time passed): continue deferred work, such as
-  /// replaying a grouped block in chunks. The engine calls it when its
-  /// writer falls below the low-water mark and on its status-line timer.
-  virtual void resume() {}
+  /// replaying a grouped block in chunks. The engine calls it when a
+  /// writer of the run falls below its low-water mark.
+  virtual void pump() {}
   /// The run is over: flush and release what the sink holds.
   virtual void close() {}
 };
 
-/// Sends every event to each sink in the order they were added.
+/// Sends every event to each sink in the order they were added; backlogged
+/// while any of them is.
 class SinkFanOut final : public Sink {
  public:
   void add(std::unique_ptr<Sink> sink);
   /// Adds a sink that the caller owns and keeps alive longer than this.
   void add_unowned(Sink& sink);
+  /// Takes `sink` out (an output that failed); an owned one is destroyed.
+  void remove(const Sink& sink);
   bool empty() const { return sinks_.empty(); }
 
   void on_event(const Event& event) override;
   bool backlogged() const override;
-  void resume() override;
+  void pump() override;
   void close() override;
 
  private:

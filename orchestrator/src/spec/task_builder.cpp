@@ -232,7 +232,10 @@ void TaskBuilder::check_across_fields(TaskBuild& b) {
              "'interactive' and 'pty' cannot both be true: an interactive task already owns the "
              "terminal");
   }
-  if (t.action == ActionKind::Run && t.shell.empty()) t.shell = {"sh", "-c"};
+  // The one place the default shell is set: `run` and `if` scripts run with it.
+  if ((t.action == ActionKind::Run || b.fields[static_cast<std::size_t>(TaskField::If)].set()) &&
+      t.shell.empty())
+    t.shell = {"sh", "-c"};
   if (refuse_not_built_) {
     for (const NotBuiltYet& row : not_built_yet()) {
       const FieldRef& f = b.fields[static_cast<std::size_t>(row.field)];

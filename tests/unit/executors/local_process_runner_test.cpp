@@ -24,10 +24,16 @@ Template lit(std::string s) { return Template::literal(std::move(s)); }
 class Recorder : public TaskRunner::Listener {
  public:
   void on_task_started(TaskId task, int pid) override { started[task] = pid; }
+  void on_task_output(TaskId task, StreamKind stream, std::string_view lines) override {
+    output[{task, stream}] += lines;
+    ++batches;
+  }
   void on_task_finished(TaskId task, const AttemptOutcome& outcome) override {
     finished[task] = outcome;
   }
   std::map<TaskId, int> started;
+  std::map<std::pair<TaskId, StreamKind>, std::string> output;
+  int batches = 0;
   std::map<TaskId, AttemptOutcome> finished;
 };
 
@@ -46,6 +52,7 @@ class LocalRunnerTest : public ::testing::Test {
 
   Task& add_cmd(std::vector<std::string> argv) {
     Task t;
+    t.shell = {"sh", "-c"};  // for an `if`, as the loader sets it
     t.name = "t" + std::to_string(pipeline_.tasks.size());
     t.action = ActionKind::Cmd;
     for (auto& a : argv) t.cmd.push_back(lit(a));
@@ -64,20 +71,7 @@ class LocalRunnerTest : public ::testing::Test {
     return pipeline_.tasks.back();
   }
   void make_runner(LocalRunnerOptions options = {}) {
-    LocalRunnerHooks hooks;
-    hooks.on_output = [this](TaskId id, StreamKind k, std::string_view lines) {
-      output_[{id, k}] += lines;
-      ++batches_;
-    };
-    hooks.lookup_output = [this](const std::string& task, const std::string& key) -> std::optional<std::string> {
-      auto it = known_outputs_.find(task + "." + key);
-      if (it == known_outputs_.end()) return std::nullopt;
-      return it->second;
-    };
-    hooks.on_task_outputs = [this](TaskId id, std::vector<std::pair<std::string, std::string>> kv) {
-      written_[id] = std::move(kv);
-    };
-    runner_ = std::make_unique<LocalProcessRunner>(loop_, pipeline_, std::move(options), std::move(hooks));
+    runner_ = std::make_unique<LocalProcessRunner>(loop_, pipeline_, std::move(options), values_);
     runner_->set_listener(&rec_);
   }
   const AttemptOutcome& run(TaskId id, int attempt = 1) {
@@ -86,17 +80,14 @@ class LocalRunnerTest : public ::testing::Test {
     EXPECT_TRUE(testing::run_until(loop_, [&] { return rec_.finished.count(id) > 0; }));
     return rec_.finished[id];
   }
-  std::string out(TaskId id, StreamKind k = StreamKind::Stdout) { return output_[{id, k}]; }
+  std::string out(TaskId id, StreamKind k = StreamKind::Stdout) { return rec_.output[{id, k}]; }
 
   Loop loop_;
   Pipeline pipeline_;
   std::string dir_;
   Recorder rec_;
+  TaskOutputValues values_;  ///< the run's $SLUICE_OUTPUT values
   std::unique_ptr<LocalProcessRunner> runner_;
-  std::map<std::pair<TaskId, StreamKind>, std::string> output_;
-  std::map<std::string, std::string> known_outputs_;
-  std::map<TaskId, std::vector<std::pair<std::string, std::string>>> written_;
-  int batches_ = 0;
 };
 
 TEST_F(LocalRunnerTest, RunsACmdTaskAndReportsStartAndFinish) {
@@ -140,7 +131,7 @@ TEST_F(LocalRunnerTest, BuildsTheEnvironmentFromTaskEnvScriptValuesAndSecrets) {
   Task& t = add_run("printf '%s|%s|%s' \"$FOO\" \"${SLUICE_V_1}\" \"$API_TOKEN\"");
   t.env = {{"FOO", lit("foo-value")}};
   t.run.values = {{"SLUICE_V_1", Template::ref("up", "url")}};
-  known_outputs_["up.url"] = "http://x y";
+  values_.store("up", {{"url", "http://x y"}});
   LocalRunnerOptions opts;
   opts.secrets = {{"API_TOKEN", "s3cret"}};
   make_runner(opts);
@@ -161,8 +152,8 @@ TEST_F(LocalRunnerTest, HandsBackWhatTheTaskWroteToSluiceOutput) {
   add_run("echo 'url=http://a' >> \"$SLUICE_OUTPUT\"; printf 'notes<<EOF\\nl1\\nl2\\nEOF\\n' >> \"$SLUICE_OUTPUT\"");
   const auto& o = run(0);
   EXPECT_TRUE(o.succeeded()) << o.error;
-  std::vector<std::pair<std::string, std::string>> want{{"url", "http://a"}, {"notes", "l1\nl2"}};
-  EXPECT_EQ(written_[0], want);
+  EXPECT_EQ(values_.find("t0", "url"), "http://a");
+  EXPECT_EQ(values_.find("t0", "notes"), "l1\nl2");
 }
 
 TEST_F(LocalRunnerTest, IfExitingOneToOneTwentyFiveSkipsTheTask) {
@@ -257,7 +248,7 @@ TEST_F(LocalRunnerTest, ABadOutputFileFailsTheTaskAndKeepsNoValue) {
   const auto& o = run(0);
   EXPECT_FALSE(o.succeeded());
   EXPECT_EQ(o.error, "$SLUICE_OUTPUT line 2: expected KEY=VALUE or KEY<<DELIMITER, got 'oops'");
-  EXPECT_EQ(written_.count(0), 0u);
+  EXPECT_EQ(values_.find("t0", "a"), std::nullopt);
 }
 
 }  // namespace

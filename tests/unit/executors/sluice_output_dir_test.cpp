@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 class Finished : public TaskRunner::Listener {
  public:
   void on_task_started(TaskId, int) override {}
+  void on_task_output(TaskId, StreamKind, std::string_view lines) override { printed += lines; }
   void on_task_finished(TaskId task, const AttemptOutcome& o) override { done[task] = o; }
+  std::string printed;
   std::map<TaskId, AttemptOutcome> done;
 };
 
@@ -38,15 +40,11 @@ TEST(SluiceOutputDir, IsPrivateUncreatedAndRemovedWithTheRunner) {
     pipeline.tasks.push_back(std::move(t));
   }
   Loop loop;
-  std::string printed;
-  std::vector<std::pair<std::string, std::string>> written;
   LocalRunnerOptions options;
   options.temp_dir = tmp;
-  LocalRunnerHooks hooks;
-  hooks.on_output = [&](TaskId, StreamKind, std::string_view l) { printed += l; };
-  hooks.on_task_outputs = [&](TaskId, std::vector<std::pair<std::string, std::string>> kv) { written = kv; };
+  TaskOutputValues values;
   Finished rec;
-  auto runner = std::make_unique<LocalProcessRunner>(loop, pipeline, options, hooks);
+  auto runner = std::make_unique<LocalProcessRunner>(loop, pipeline, options, values);
   runner->set_listener(&rec);
   runner->start(0, 1);
   runner->start(1, 1);
@@ -54,14 +52,14 @@ TEST(SluiceOutputDir, IsPrivateUncreatedAndRemovedWithTheRunner) {
   EXPECT_TRUE(rec.done[0].succeeded()) << rec.done[0].error;
   EXPECT_TRUE(rec.done[1].succeeded()) << rec.done[1].error;
   // Not created for the task; a path under a private directory in temp_dir.
+  const std::string& printed = rec.printed;
   EXPECT_EQ(printed.find("exists"), std::string::npos) << printed;
   fs::path path(printed.substr(0, printed.find('\n')));
   EXPECT_EQ(path.parent_path().parent_path(), fs::path(tmp)) << printed;
   struct stat st {};
   ASSERT_EQ(::stat(path.parent_path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  ASSERT_EQ(written.size(), 1u);
-  EXPECT_EQ(written[0], (std::pair<std::string, std::string>{"k", "v"}));
+  EXPECT_EQ(values.find("t1", "k"), "v");
   runner.reset();
   EXPECT_FALSE(fs::exists(path.parent_path()));
   testing::expect_clean_close(loop);

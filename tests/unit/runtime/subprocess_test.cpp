@@ -278,6 +278,21 @@ TEST_F(SubprocessTest, ExitWhilePausedKeepsTheOutputUntilResumed) {
   EXPECT_EQ(out_, "kept");
 }
 
+// A consumer that stays behind must not hold up the end of a task with
+// nothing left to read (a timeout's TERM to a quiet task under a stalled
+// `--events -` reader): its end is reported without resuming.
+TEST_F(SubprocessTest, ExitWhilePausedWithNothingUnreadFinishesWithoutResuming) {
+  SubprocessOptions opts;
+  opts.drain_grace = 60s;  // neither timer may be what ends the wait here
+  opts.drain_cap = 60s;
+  ASSERT_FALSE(start({kChild, "exit", "4"}, opts));
+  proc_->pause_reading();
+  ASSERT_TRUE(wait_finished());
+  EXPECT_TRUE(proc_->paused());
+  EXPECT_EQ(status_->exit_code, 4);
+  EXPECT_TRUE(out_.empty());
+}
+
 TEST_F(SubprocessTest, EveryShortChildsOutputArrivesBeforeItsEnd) {
   // The EOFs and the exit come in separate wakeups or in one; either way
   // the output is complete when the end is reported.

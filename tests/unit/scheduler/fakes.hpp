@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "executors/task_runner.hpp"
+#include "runtime/timers.hpp"
 #include "scheduler/scheduler.hpp"
 #include "sluice/events.hpp"
 #include "sluice/graph.hpp"

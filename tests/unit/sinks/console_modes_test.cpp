@@ -186,7 +186,7 @@ TEST(ConsoleSinkGrouped, WaitsForABackloggedOutputAndKeepsOrder) {
   EXPECT_TRUE(sink.backlogged());
   EXPECT_EQ(out.text(), "");
   out.set_backlogged(false);
-  sink.resume();
+  sink.pump();
   EXPECT_FALSE(sink.backlogged());
   EXPECT_EQ(out.text(), "--- a ---\n0123456789\nabcdefghij\n[sluice] b failed (exit 1) after 0.1s\n");
 }
