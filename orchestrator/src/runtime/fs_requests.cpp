@@ -1,0 +1,186 @@
+#include "runtime/fs_requests.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+namespace sluice::detail {
+namespace {
+
+/// Sizes each buffer of a read to its share of the `result` bytes.
+void spread(std::vector<IoBuffer>& buffers, std::int64_t result) {
+  auto left = static_cast<std::size_t>(std::max<std::int64_t>(result, 0));
+  for (auto& b : buffers) {
+    std::size_t n = std::min(left, b.capacity());
+    b.resize(n);
+    left -= n;
+  }
+}
+
+}  // namespace
+
+struct FsRequests::Cell {
+  union Req {
+    uv_fs_t fs;
+    uv_work_t work;
+  } req{};
+  FsRequests* owner = nullptr;  ///< null once forgotten
+  Cell* prev = nullptr;
+  Cell* next = nullptr;
+  Callback cb;                     ///< write
+  ReadCallback read_cb;            ///< read
+  std::vector<IoBuffer> reads;     ///< read
+  std::function<void()> work;      ///< blocking
+  std::function<void(int)> after;  ///< blocking
+  std::exception_ptr error;        ///< thrown by `work`
+  SharedFd fd;
+  IoBuffer buffer;
+  std::int64_t offset = 0;
+  std::size_t written = 0;
+  std::int64_t refused = 0;  ///< != 0: libuv refused the request; report this result
+};
+
+FsRequests::Cell* FsRequests::add(Callback cb) {
+  auto* cell = new Cell;
+  cell->owner = this;
+  cell->cb = std::move(cb);
+  cell->req.fs.data = cell;  // `data` sits at the same place in every uv_req_t
+  cell->next = head_;
+  if (head_) head_->prev = cell;
+  head_ = cell;
+  ++count_;
+  return cell;
+}
+
+void FsRequests::remove(Cell* cell) {
+  if (cell->prev) cell->prev->next = cell->next;
+  if (cell->next) cell->next->prev = cell->prev;
+  if (head_ == cell) head_ = cell->next;
+  cell->prev = cell->next = nullptr;
+  cell->owner = nullptr;
+  --count_;
+}
+
+void FsRequests::read(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset,
+                      ReadCallback cb) {
+  Cell* cell = add(nullptr);
+  cell->read_cb = std::move(cb);
+  cell->fd = std::move(fd);
+  cell->reads = std::move(buffers);
+  std::vector<uv_buf_t> bufs;
+  for (auto& b : cell->reads)
+    bufs.push_back(uv_buf_init(b.data(), static_cast<unsigned>(b.capacity())));
+  // libuv copies the uv_buf_t array into the request.
+  int rc = uv_fs_read(loop_.raw(), &cell->req.fs, cell->fd->get(), bufs.data(),
+                      static_cast<unsigned>(bufs.size()), offset, &FsRequests::on_fs);
+  if (rc < 0) fail_soon(cell, rc);
+}
+
+void FsRequests::write(SharedFd fd, IoBuffer buffer, std::int64_t offset, Callback cb) {
+  Cell* cell = add(std::move(cb));
+  cell->fd = std::move(fd);
+  cell->buffer = std::move(buffer);
+  cell->offset = offset;
+  issue_write(cell);
+}
+
+void FsRequests::issue_write(Cell* cell) {
+  std::size_t left = cell->buffer.size() - cell->written;
+  uv_buf_t buf = uv_buf_init(cell->buffer.data() + cell->written, static_cast<unsigned>(left));
+  int rc = uv_fs_write(loop_.raw(), &cell->req.fs, cell->fd->get(), &buf, 1,
+                       cell->offset + static_cast<std::int64_t>(cell->written), &FsRequests::on_fs);
+  if (rc < 0) fail_soon(cell, rc);
+}
+
+void FsRequests::blocking(std::function<void()> work, std::function<void(int status)> after) {
+  Cell* cell = add(nullptr);
+  cell->work = std::move(work);
+  cell->after = std::move(after);
+  uv_queue_work(loop_.raw(), &cell->req.work, &FsRequests::on_work, &FsRequests::on_after_work);
+}
+
+void FsRequests::fail_soon(Cell* cell, int result) {
+  // Through the pool with nothing to do, so the callback still comes later.
+  cell->refused = result;
+  uv_fs_req_cleanup(&cell->req.fs);
+  cell->req = {};
+  cell->req.work.data = cell;
+  uv_queue_work(loop_.raw(), &cell->req.work, &FsRequests::on_work, &FsRequests::on_after_work);
+}
+
+void FsRequests::cancel() {
+  for (Cell* c = head_; c; c = c->next) uv_cancel(reinterpret_cast<uv_req_t*>(&c->req));
+}
+
+void FsRequests::forget() {
+  while (Cell* c = head_) {
+    remove(c);
+    c->cb = nullptr;
+    c->read_cb = nullptr;
+    c->after = nullptr;
+    uv_cancel(reinterpret_cast<uv_req_t*>(&c->req));
+  }
+}
+
+void FsRequests::on_fs(uv_fs_t* req) {
+  auto* cell = static_cast<Cell*>(req->data);
+  uv_loop_t* loop = req->loop;
+  std::int64_t result = req->result;
+  bool is_write = req->fs_type == UV_FS_WRITE;
+  uv_fs_req_cleanup(req);
+  if (is_write && result >= 0) {
+    cell->written += static_cast<std::size_t>(result);
+    if (cell->written < cell->buffer.size()) {
+      if (result > 0 && cell->owner) {
+        cell->owner->issue_write(cell);  // a short write: the rest, at once
+        return;
+      }
+      result = UV_EIO;
+    } else {
+      result = static_cast<std::int64_t>(cell->written);
+    }
+  }
+  if (cell->owner) cell->owner->remove(cell);
+  if (!is_write) {
+    spread(cell->reads, result);
+    ReadCallback cb = std::move(cell->read_cb);
+    std::vector<IoBuffer> buffers = std::move(cell->reads);
+    delete cell;  // before the callback: it may forget or destroy the owner
+    if (cb) guarded(loop, [&] { cb(result, std::move(buffers)); });
+    return;
+  }
+  Callback cb = std::move(cell->cb);
+  IoBuffer buffer = std::move(cell->buffer);
+  delete cell;
+  if (cb) guarded(loop, [&] { cb(result, std::move(buffer)); });
+}
+
+void FsRequests::on_work(uv_work_t* req) {
+  auto* cell = static_cast<Cell*>(req->data);
+  if (cell->refused != 0 || !cell->work) return;
+  try {
+    cell->work();
+  } catch (...) {
+    cell->error = std::current_exception();
+  }
+}
+
+void FsRequests::on_after_work(uv_work_t* req, int status) {
+  auto* cell = static_cast<Cell*>(req->data);
+  uv_loop_t* loop = req->loop;
+  if (cell->owner) cell->owner->remove(cell);
+  guarded(loop, [&] {
+    if (cell->refused != 0) {
+      if (cell->cb) cell->cb(cell->refused, std::move(cell->buffer));
+      spread(cell->reads, cell->refused);
+      if (cell->read_cb) cell->read_cb(cell->refused, std::move(cell->reads));
+    } else if (cell->error && cell->after) {
+      std::rethrow_exception(cell->error);
+    } else if (cell->after) {
+      cell->after(status);
+    }
+  });
+  delete cell;
+}
+
+}  // namespace sluice::detail
