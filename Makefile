@@ -52,9 +52,9 @@ test-asan: deps
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
 
-# The spec (parallel parse), runtime, executor and scheduler tests under ThreadSanitizer
+# The spec (parallel parse), runtime, actions, executor and scheduler tests under ThreadSanitizer
 # (the layers tests/CMakeLists.txt labels `*_tsan`); only they are built.
-TSAN_TARGETS = sluice_spec_tests sluice_runtime_tests sluice_executors_tests sluice_scheduler_tests
+TSAN_TARGETS = sluice_spec_tests sluice_runtime_tests sluice_actions_tests sluice_executors_tests sluice_scheduler_tests
 test-tsan: deps
 	$(CMAKE) -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_WERROR=ON \
 	  -DSLUICE_SANITIZE=thread

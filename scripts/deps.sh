@@ -9,6 +9,8 @@ packages=(
   libuv1-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev
   libxxhash-dev libssl-dev libpcre2-dev libsqlite3-dev
+  # The tools the file-action tests check their output with (xxhsum -c, zstd -dc).
+  xxhash zstd
 )
 # Extra sets, asked for by name: `deps.sh fuzz`, `deps.sh bench`.
 for extra in "$@"; do
