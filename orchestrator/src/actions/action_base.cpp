@@ -93,6 +93,7 @@ void ActionBase::create_output(std::function<void()> next) {
 }
 
 void ActionBase::commit() {
+  if (committing_ || finishing_) return;
   committing_ = true;
   auto error = std::make_shared<IoError>();
   requests_.blocking([out = output_, error] { *error = out->commit(); },

@@ -9,6 +9,7 @@
 /// every callback once finishing(). Loop thread only.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <stop_token>
@@ -40,11 +41,12 @@ class ActionBase : public FileActionRun {
   void open_input(std::string path, std::function<void(OpenedFile)> next);
   /// Creates the temporary output.
   void create_output(std::function<void()> next);
-  /// Commits the output and reports success.
+  /// Commits the output and reports success (once: later calls do nothing).
   void commit();
   /// Reports `message` (after cleaning up); the first failure wins.
   void fail(std::string message);
-  bool finishing() const { return finishing_; }
+  /// From a failure or the commit on: callbacks are then ignored.
+  bool finishing() const { return finishing_ || committing_; }
 
   /// Runs `work` on an fs thread, then `next` unless the action is finishing.
   void blocking(std::function<void()> work, std::function<void()> next);
@@ -67,6 +69,17 @@ class ActionBase : public FileActionRun {
   bool aborting_ = false;
   bool reported_ = false;
 };
+
+/// Bytes a trip between threads moves (a pool job's input or output): on a
+/// loaded machine each trip waits for a CPU to wake a thread, so the trips,
+/// not the bytes, set the pace unless each moves this much.
+constexpr std::size_t kTripBytes = 1u << 20;
+
+/// Chunks of `chunk` bytes in `bytes` (at least 1): pipeline depths are set
+/// in bytes, so memory stays the same whatever the chunk size.
+inline unsigned chunks_in(std::size_t bytes, std::size_t chunk) {
+  return static_cast<unsigned>(std::max<std::size_t>(bytes / std::max<std::size_t>(chunk, 1), 1));
+}
 
 std::unique_ptr<FileActionRun> make_transfer_action(const Task& task, FileActionContext context,
                                                     FileActionRun::OnDone on_done);

@@ -1,9 +1,11 @@
-// compress and decompress: ChunkReader -> CodecWork on the pool -> ChunkWriter
-// into the temporary output, the three overlapping: a job takes at most
-// kJobChunks of the kReadDepth chunks the reader keeps out, so reads go on
-// meanwhile, and the writer writes what earlier jobs made. Memory stays
-// bounded whatever the ratio: a job makes at most kMaxReady chunks of
-// output, and no job starts while that much waits for the writer.
+// compress and decompress: ChunkReader -> CodecStream on the pool -> ChunkWriter
+// into the temporary output, the three overlapping: a job takes at most a
+// trip (kTripBytes) of the kReadBytes the reader keeps out, so reads go on
+// meanwhile, and the writer writes what earlier jobs made. The next job is
+// queued on the stream's strand while one runs (kJobsAhead), so the pool
+// thread goes on without waiting for the loop thread. Memory stays bounded
+// whatever the ratio: a job makes at most a trip of output, and no job is
+// queued while the output waiting and to come would pass kJobsAhead trips.
 #include <deque>
 
 #include "actions/action_base.hpp"
@@ -14,10 +16,9 @@
 namespace sluice::detail {
 namespace {
 
-constexpr unsigned kReadDepth = 16;
-constexpr std::size_t kJobChunks = 4;
-constexpr unsigned kWriteDepth = 4;
-constexpr std::size_t kMaxReady = 4;
+constexpr std::size_t kReadBytes = 4 * kTripBytes;
+constexpr unsigned kWriteDepth = 2;
+constexpr std::size_t kJobsAhead = 2;
 
 class CodecAction final : public ActionBase,
                           public ChunkReader::Listener,
@@ -29,7 +30,8 @@ class CodecAction final : public ActionBase,
         compress_(task.action == ActionKind::Compress),
         format_name_(task.extras().file.format),
         level_(task.extras().file.level),
-        work_(std::make_shared<CodecWork>()) {}
+        max_ready_(chunks_in(kTripBytes, ctx_.chunk_size)),
+        stream_(std::make_shared<CodecStream>()) {}
 
   void start() override {
     if (compress_ && !make_compressor_from_task()) return;
@@ -61,35 +63,35 @@ class CodecAction final : public ActionBase,
            " is out of range: " + level_range_message(*format));
       return false;
     }
-    work_->codec = make_compressor(*format, *level);
+    stream_->codec = make_compressor(*format, *level);
     return true;
   }
 
   void begin(const SharedFd& fd, std::int64_t size) {
-    reader_ = std::make_unique<ChunkReader>(ctx_.loop, fd, path_, size, ctx_.chunk_size, kReadDepth,
-                                            *this);
+    reader_ = std::make_unique<ChunkReader>(ctx_.loop, fd, path_, size, ctx_.chunk_size,
+                                            chunks_in(kReadBytes, ctx_.chunk_size), *this);
     writer_ = std::make_unique<ChunkWriter>(ctx_.loop, output_->fd(), output_->target(), 0,
                                             kWriteDepth, *this);
     reader_->start();
   }
 
   void on_chunk(ChunkReader&, IoBuffer chunk) override {
-    if (!work_->codec) {
+    if (!stream_->codec) {
       auto format = detect_format(chunk.view());
       if (!format) return fail(about_input(unknown_format_message(chunk.view())));
-      work_->codec = make_decompressor(*format);
+      stream_->codec = make_decompressor(*format);
     }
     inbox_.push_back(std::move(chunk));
     pump();
   }
   void on_end(ChunkReader&) override {
-    if (!work_->codec) return fail(about_input(unknown_format_message({})));
+    if (!stream_->codec) return fail(about_input(unknown_format_message({})));
     input_ended_ = true;
     pump();
   }
   void on_error(ChunkReader&, IoError error) override { fail(error.message); }
   void on_written(ChunkWriter&, IoBuffer buffer) override {
-    if (spare_.size() < kMaxReady) spare_.push_back(std::move(buffer));
+    if (spare_.size() < max_ready_) spare_.push_back(std::move(buffer));
     pump();
   }
   void on_error(ChunkWriter&, IoError error) override { fail(error.message); }
@@ -97,48 +99,62 @@ class CodecAction final : public ActionBase,
   void pump() {
     if (finishing()) return;
     while (!ready_.empty() && !writer_->full()) {
-      writer_->write(std::move(ready_.front()));
-      ready_.pop_front();
+      std::vector<IoBuffer> trip;  // one write
+      while (!ready_.empty() && trip.size() < max_ready_) {
+        trip.push_back(std::move(ready_.front()));
+        ready_.pop_front();
+      }
+      writer_->write(std::move(trip));
     }
-    if (job_.pending()) return;
-    if (work_->done) {
-      if (ready_.empty() && writer_->idle()) {
+    if (ended_) {
+      if (jobs_.empty() && ready_.empty() && writer_->idle()) {
         result_.bytes_read = reader_->bytes_read();
         result_.bytes_written = writer_->bytes_written();
         commit();
       }
       return;
     }
-    bool input = !inbox_.empty() || !work_->input.empty() || input_ended_;
-    if (ready_.size() >= kMaxReady || !input) return;
-    submit();
+    while (jobs_.size() < kJobsAhead &&
+           ready_.size() + jobs_.size() * max_ready_ < kJobsAhead * max_ready_) {
+      // A job takes a whole trip of input (the reader's reads are trips), or
+      // the end; one with no new input only goes on where the last stopped.
+      bool input = inbox_.size() >= max_ready_ || (input_ended_ && !last_sent_) ||
+                   (more_ && jobs_.empty());
+      if (!input) return;
+      submit();
+    }
   }
 
   void submit() {
-    while (!inbox_.empty() && work_->input.size() < kJobChunks) {
-      work_->input.push_back(std::move(inbox_.front()));
+    auto batch = std::make_shared<CodecBatch>();
+    while (!inbox_.empty() && batch->input.size() < max_ready_) {
+      batch->input.push_back(std::move(inbox_.front()));
       inbox_.pop_front();
     }
-    work_->last = input_ended_ && inbox_.empty();
-    for (auto& buffer : spare_) work_->spare.push_back(std::move(buffer));
+    batch->last = last_sent_ = input_ended_ && inbox_.empty();
+    batch->spare = std::move(spare_);
     spare_.clear();
-    job_ = ctx_.pool.submit([work = work_, chunk = ctx_.chunk_size](
-                                std::stop_token stop) { work->run(chunk, kMaxReady, stop); },
-                            [this](PoolJob::Outcome) { after_job(); });
+    more_ = false;
+    jobs_.push_back(ctx_.pool.submit(
+        [stream = stream_, batch, chunk = ctx_.chunk_size, most = max_ready_](
+            std::stop_token stop) { stream->run(*batch, chunk, most, stop); },
+        [this, batch](PoolJob::Outcome) { after_job(*batch); }, stream_.get()));
   }
 
-  void after_job() {
+  void after_job(CodecBatch& batch) {
+    if (!jobs_.empty()) jobs_.pop_front();  // the strand's jobs end in order
     if (finishing()) return;
-    if (!work_->error.empty()) return fail(about_input(work_->error));
-    for (auto& buffer : work_->spent) reader_->recycle(std::move(buffer));
-    work_->spent.clear();
-    for (auto& chunk : work_->ready) ready_.push_back(std::move(chunk));
-    work_->ready.clear();
+    if (!batch.error.empty()) return fail(about_input(batch.error));
+    reader_->recycle(batch.spent);
+    for (auto& chunk : batch.ready) ready_.push_back(std::move(chunk));
+    for (auto& buffer : batch.spare) spare_.push_back(std::move(buffer));
+    ended_ = batch.done;
+    more_ = batch.more;
     pump();
   }
 
   void stop_work() override {
-    job_.reset();
+    jobs_.clear();
     if (reader_) reader_->stop();
     if (writer_) writer_->stop();
   }
@@ -147,15 +163,19 @@ class CodecAction final : public ActionBase,
   bool compress_;
   std::string format_name_;
   int level_;
+  std::size_t max_ready_;  ///< chunks: a job's input, and its output at most
   std::string path_;
-  std::shared_ptr<CodecWork> work_;  ///< the pool's while job_ is pending
+  std::shared_ptr<CodecStream> stream_;  ///< the pool's once the first job is submitted
   std::unique_ptr<ChunkReader> reader_;
   std::unique_ptr<ChunkWriter> writer_;
-  PoolJob job_;
+  std::deque<PoolJob> jobs_;  ///< in the strand's order
   std::deque<IoBuffer> inbox_;  ///< read, not yet handed to the pool
   std::deque<IoBuffer> ready_;  ///< made, not yet handed to the writer
   std::vector<IoBuffer> spare_;
   bool input_ended_ = false;
+  bool last_sent_ = false;  ///< a job was given the end of the input
+  bool more_ = false;       ///< the last job stopped at its output cap
+  bool ended_ = false;      ///< the stream is complete
 };
 
 }  // namespace

@@ -1,7 +1,10 @@
-/// CodecWork: one (de)compression stream as the pool sees it: the codec,
-/// the input chunks handed over, and the output chunks it made. The loop
-/// thread and a pool thread take turns (the loop touches it only while no
-/// job runs; ThreadPool's hand-over orders the two), so it needs no lock.
+/// CodecStream and CodecBatch: one (de)compression stream as the pool sees
+/// it. The stream (the codec, input not yet used up, output not yet full)
+/// belongs to the pool: its jobs run on one ThreadPool strand, one at a
+/// time, so the loop thread can queue the next job while one runs. Each job
+/// carries a CodecBatch: the loop thread fills its first half before
+/// submitting and reads its second half in the job's `done` (ThreadPool's
+/// hand-over orders the two), so neither needs a lock.
 #pragma once
 
 #include <deque>
@@ -14,21 +17,35 @@
 
 namespace sluice::detail {
 
-struct CodecWork {
-  std::unique_ptr<StreamCodec> codec;
-  std::deque<IoBuffer> input;   ///< to consume, in order
-  std::size_t consumed = 0;     ///< of input.front()
+struct CodecBatch {
+  // Loop -> pool.
+  std::vector<IoBuffer> input;  ///< to consume after what the stream holds
   bool last = false;            ///< no input after `input`
-  IoBuffer partial;             ///< output not full yet
-  std::vector<IoBuffer> ready;  ///< full output chunks (and the last one)
+  std::vector<IoBuffer> spare;  ///< empty output buffers to reuse (unused ones come back)
+  // Pool -> loop.
+  std::vector<IoBuffer> ready;  ///< full output chunks (and the last one), in order
   std::vector<IoBuffer> spent;  ///< input buffers used up
-  std::vector<IoBuffer> spare;  ///< empty output buffers to reuse
-  bool done = false;
+  bool done = false;            ///< the stream has ended
+  bool more = false;            ///< stopped with work left (its output cap): run again
   std::string error;
+};
 
-  /// Runs the codec until it needs input it has not got, has `max_ready`
-  /// chunks of output, ends, fails, or is asked to stop.
-  void run(std::size_t chunk, std::size_t max_ready, const std::stop_token& stop);
+struct CodecStream {
+  std::unique_ptr<StreamCodec> codec;  ///< set by the loop thread before the first job
+
+  /// A job: takes `batch`'s input, runs the codec until it needs input it
+  /// has not got, has made `max_ready` chunks of output, ends, fails, or is
+  /// asked to stop, and fills the rest of `batch`.
+  void run(CodecBatch& batch, std::size_t chunk, std::size_t max_ready,
+           const std::stop_token& stop);
+
+ private:
+  std::deque<IoBuffer> input_;  ///< to consume, in order
+  std::size_t consumed_ = 0;    ///< of input_.front()
+  bool last_ = false;
+  IoBuffer partial_;  ///< output not full yet
+  bool done_ = false;
+  std::string error_;
 };
 
 }  // namespace sluice::detail

@@ -1,7 +1,9 @@
 // hash: several files at once (one per pool thread), each read by its own
-// ChunkReader and fed to its Hasher on the pool a few chunks per job, so
-// that reads go on while a job hashes. The lines are kept in the order of
-// `files` and written at the end.
+// ChunkReader and fed to its Hasher on the pool a trip (kTripBytes) per
+// job, so that reads go on while a job hashes. A file's jobs run on one
+// strand, the next queued while one runs (kJobsAhead), so the pool thread
+// goes on without waiting for the loop thread. The lines are kept in the
+// order of `files` and written at the end.
 #include <algorithm>
 #include <deque>
 
@@ -13,21 +15,16 @@
 namespace sluice::detail {
 namespace {
 
-constexpr unsigned kReadDepth = 16;
-constexpr std::size_t kJobChunks = 8;
+/// Per file: read ahead up to 4 trips; a job hashes 1 trip.
+constexpr std::size_t kReadBytes = 4 * kTripBytes;
+constexpr std::size_t kJobsAhead = 2;
 
-/// One file being hashed. `hasher` and `chunks` are the pool's while `job`
-/// is pending, the loop's otherwise.
-struct HashWork {
-  std::unique_ptr<Hasher> hasher;
-  std::vector<IoBuffer> chunks;
-};
-
+/// One file being hashed. `hasher` is the pool's while jobs are queued.
 struct Unit {
   std::size_t index = 0;
   std::unique_ptr<ChunkReader> reader;
-  std::shared_ptr<HashWork> work;
-  PoolJob job;
+  std::shared_ptr<Hasher> hasher;
+  std::deque<PoolJob> jobs;  ///< in the strand's order
   std::deque<IoBuffer> inbox;
   bool ended = false;
   bool busy = false;
@@ -83,12 +80,11 @@ class HashAction final : public ActionBase,
     unit.busy = true;
     unit.index = next_++;
     open_input(files_[unit.index], [this, &unit](OpenedFile opened) {
-      unit.work = std::make_shared<HashWork>();
-      unit.work->hasher = make_hasher(algo_);
+      unit.hasher = make_hasher(algo_);
       unit.ended = false;
       unit.reader = std::make_unique<ChunkReader>(
           ctx_.loop, std::make_shared<const UniqueFd>(std::move(opened.fd)), files_[unit.index],
-          opened.size, ctx_.chunk_size, kReadDepth, *this);
+          opened.size, ctx_.chunk_size, chunks_in(kReadBytes, ctx_.chunk_size), *this);
       unit.reader->start();
     });
   }
@@ -106,36 +102,40 @@ class HashAction final : public ActionBase,
   void on_error(ChunkReader&, IoError error) override { fail(error.message); }
 
   void pump(Unit& unit) {
-    if (finishing() || unit.job.pending()) return;
-    if (unit.inbox.empty()) {
-      if (unit.ended) finish_file(unit);
-      return;
+    if (finishing()) return;
+    std::size_t trip = chunks_in(kTripBytes, ctx_.chunk_size);
+    // A job takes a whole trip (the reader's reads are trips), or the rest.
+    while (unit.jobs.size() < kJobsAhead &&
+           (unit.inbox.size() >= trip || (unit.ended && !unit.inbox.empty()))) {
+      auto batch = std::make_shared<std::vector<IoBuffer>>();
+      while (!unit.inbox.empty() && batch->size() < trip) {
+        batch->push_back(std::move(unit.inbox.front()));
+        unit.inbox.pop_front();
+      }
+      unit.jobs.push_back(ctx_.pool.submit(
+          [hasher = unit.hasher, batch](std::stop_token stop) {
+            for (const auto& chunk : *batch) {
+              if (stop.stop_requested()) return;
+              hasher->update(chunk.view());
+            }
+          },
+          [this, &unit, batch](PoolJob::Outcome) {
+            unit.jobs.pop_front();  // the strand's jobs end in order
+            if (finishing()) return;
+            unit.reader->recycle(*batch);
+            pump(unit);
+          },
+          unit.hasher.get()));
     }
-    while (!unit.inbox.empty() && unit.work->chunks.size() < kJobChunks) {
-      unit.work->chunks.push_back(std::move(unit.inbox.front()));
-      unit.inbox.pop_front();
-    }
-    unit.job = ctx_.pool.submit(
-        [work = unit.work](std::stop_token stop) {
-          for (const auto& chunk : work->chunks) {
-            if (stop.stop_requested()) return;
-            work->hasher->update(chunk.view());
-          }
-        },
-        [this, &unit](PoolJob::Outcome) {
-          if (finishing()) return;
-          for (auto& chunk : unit.work->chunks) unit.reader->recycle(std::move(chunk));
-          unit.work->chunks.clear();
-          pump(unit);
-        });
+    if (unit.ended && unit.inbox.empty() && unit.jobs.empty()) finish_file(unit);
   }
 
   void finish_file(Unit& unit) {
     // The digest is a block or two of work: the loop thread does it.
     lines_[unit.index] =
-        checksum_line(algo_, unit.work->hasher->hex_digest(), display(files_[unit.index]));
+        checksum_line(algo_, unit.hasher->hex_digest(), display(files_[unit.index]));
     result_.bytes_read += unit.reader->bytes_read();
-    unit.work.reset();
+    unit.hasher.reset();
     next_file(unit);  // replaces unit.reader later, outside its callbacks
   }
 
@@ -158,7 +158,7 @@ class HashAction final : public ActionBase,
 
   void stop_work() override {
     for (auto& unit : units_) {
-      unit->job.reset();
+      unit->jobs.clear();
       if (unit->reader) unit->reader->stop();
     }
     if (writer_) writer_->stop();

@@ -11,19 +11,20 @@ ChunkReader::ChunkReader(Loop& loop, SharedFd fd, std::string path, std::int64_t
       path_(std::move(path)),
       chunk_(std::max<std::size_t>(chunk, 1)),
       depth_(std::max(depth, 1u)),
+      group_(std::clamp<std::size_t>(kTripBytes / chunk_, 1, std::max(depth_ / 2, 1u))),
       listener_(listener),
       limit_(std::max<std::int64_t>(size_hint, 0)) {}
 
 void ChunkReader::pump() {
   while (!stopped_ && !at_end_ && !error_ && out_ < depth_ && next_issue_ <= limit_) {
-    // One read fills up to kGroup chunks: as many as are free and as the
+    // One read fills up to a group: as many chunks as are free and as the
     // file may hold (plus one, which sees the end or more).
     auto expected =
         static_cast<std::size_t>((limit_ - next_issue_) / static_cast<std::int64_t>(chunk_)) + 1;
-    std::size_t n = std::min({kGroup, static_cast<std::size_t>(depth_ - out_), expected});
+    std::size_t n = std::min({group_, static_cast<std::size_t>(depth_ - out_), expected});
     // Buffers come back one by one: while a read is in flight, wait until a
     // whole group is free rather than send a trip per buffer.
-    if (n < std::min(kGroup, expected) && requests_.in_flight() != 0) return;
+    if (n < std::min(group_, expected) && requests_.in_flight() != 0) return;
     std::vector<IoBuffer> buffers;
     for (std::size_t i = 0; i < n; ++i) {
       if (free_.empty()) {
@@ -45,6 +46,12 @@ void ChunkReader::pump() {
 
 void ChunkReader::recycle(IoBuffer buffer) {
   drop(std::move(buffer));
+  pump();
+}
+
+void ChunkReader::recycle(std::vector<IoBuffer>& buffers) {
+  for (auto& buffer : buffers) drop(std::move(buffer));
+  buffers.clear();
   pump();
 }
 

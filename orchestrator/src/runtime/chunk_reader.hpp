@@ -1,8 +1,10 @@
 /// ChunkReader: reads one open regular file front to back in chunks through
 /// libuv (uv_fs_read on its fs threads), keeping up to `depth` chunks in
 /// flight or in the consumer's hands, and hands them over in file order.
-/// One read fills up to kGroup chunks (preadv), so a trip to libuv's
-/// threads moves 512 KiB at the default chunk size.
+/// One read fills up to a group of chunks (preadv) of about kTripBytes, at
+/// most half the depth, so a trip to libuv's threads moves 1 MiB at the
+/// default chunk size and the next read goes while the consumer holds the
+/// last one.
 ///
 /// Flow control is the consumer's: every chunk's buffer comes back through
 /// recycle() (and is reused for a later read), and no read is issued while
@@ -48,6 +50,9 @@ class ChunkReader {
   void start() { pump(); }
   /// Gives a chunk's buffer back: the next read may go.
   void recycle(IoBuffer buffer);
+  /// Gives several back at once (a consumer done with a batch): a whole
+  /// group then goes in one read, rather than one chunk first.
+  void recycle(std::vector<IoBuffer>& buffers);
   /// Cancels what has not started; no listener call comes after.
   void stop();
 
@@ -55,9 +60,10 @@ class ChunkReader {
   std::uint64_t bytes_read() const { return bytes_; }
 
  private:
-  /// Chunks one read fills at most (one preadv: fewer trips to libuv's
-  /// threads, which cost more than hashing the bytes with xxh3).
-  static constexpr std::size_t kGroup = 8;
+  /// Bytes one read fills at most (one preadv): the trips between threads,
+  /// not the bytes, were the cost of hashing with xxh3, the more so on a
+  /// loaded machine, where each wake-up waits for a CPU.
+  static constexpr std::size_t kTripBytes = 1u << 20;
   struct Done {
     std::int64_t offset;
     std::int64_t result;
@@ -75,6 +81,7 @@ class ChunkReader {
   std::string path_;
   std::size_t chunk_;
   unsigned depth_;
+  std::size_t group_;  ///< chunks per read at most
   Listener& listener_;
   std::int64_t limit_;  ///< issue reads at offsets up to here
   std::int64_t next_issue_ = 0;

@@ -14,14 +14,22 @@ ChunkWriter::ChunkWriter(Loop& loop, SharedFd fd, std::string path, std::int64_t
       listener_(listener) {}
 
 void ChunkWriter::write(IoBuffer chunk) {
-  if (chunk.empty() || error_) return;
-  std::int64_t at = offset_;
-  offset_ += static_cast<std::int64_t>(chunk.size());
-  requests_.write(fd_, std::move(chunk), at,
-                  [this](std::int64_t result, IoBuffer b) { on_write(result, std::move(b)); });
+  std::vector<IoBuffer> chunks;
+  chunks.push_back(std::move(chunk));
+  write(std::move(chunks));
 }
 
-void ChunkWriter::on_write(std::int64_t result, IoBuffer buffer) {
+void ChunkWriter::write(std::vector<IoBuffer> chunks) {
+  std::erase_if(chunks, [](const IoBuffer& c) { return c.empty(); });
+  if (chunks.empty() || error_) return;
+  std::int64_t at = offset_;
+  for (const auto& c : chunks) offset_ += static_cast<std::int64_t>(c.size());
+  requests_.write(fd_, std::move(chunks), at, [this](std::int64_t result, std::vector<IoBuffer> b) {
+    on_write(result, std::move(b));
+  });
+}
+
+void ChunkWriter::on_write(std::int64_t result, std::vector<IoBuffer> buffers) {
   if (result < 0 && !error_) {
     error_ = IoError::from(static_cast<int>(result), "write", path_);
     requests_.cancel();
@@ -31,7 +39,10 @@ void ChunkWriter::on_write(std::int64_t result, IoBuffer buffer) {
     return;
   }
   written_ += static_cast<std::uint64_t>(result);
-  listener_.on_written(*this, std::move(buffer));
+  for (auto& buffer : buffers) {
+    if (stopped_) return;
+    listener_.on_written(*this, std::move(buffer));
+  }
 }
 
 }  // namespace sluice::detail

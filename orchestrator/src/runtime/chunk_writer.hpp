@@ -1,7 +1,8 @@
 /// ChunkWriter: appends chunks to an open file through libuv (uv_fs_write
 /// on its fs threads), each at the next offset, with up to `depth` writes
-/// in flight at once. A short write goes on with the rest (FsRequests), so
-/// a chunk is written whole or fails.
+/// in flight at once; a write may carry several chunks (one pwritev, one
+/// trip to an fs thread). A short write goes on with the rest (FsRequests),
+/// so a chunk is written whole or fails.
 ///
 /// The caller keeps within `depth` (full()); each finished write gives its
 /// buffer back through on_written for reuse. The first failure (`write
@@ -13,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "runtime/fs_requests.hpp"
 #include "runtime/io_error.hpp"
@@ -37,16 +39,21 @@ class ChunkWriter {
   /// Writes `chunk` at the next offset (an empty chunk, or any chunk after a
   /// failure, is dropped).
   void write(IoBuffer chunk);
+  /// Writes `chunks` one after the other at the next offset, in one write.
+  void write(std::vector<IoBuffer> chunks);
   bool full() const { return requests_.in_flight() >= depth_; }
   bool idle() const { return requests_.in_flight() == 0; }
   /// Bytes on the file (written whole).
   std::uint64_t bytes_written() const { return written_; }
   std::int64_t next_offset() const { return offset_; }
   bool failed() const { return static_cast<bool>(error_); }
-  void stop() { requests_.forget(); }
+  void stop() {
+    stopped_ = true;
+    requests_.forget();
+  }
 
  private:
-  void on_write(std::int64_t result, IoBuffer buffer);
+  void on_write(std::int64_t result, std::vector<IoBuffer> buffers);
 
   FsRequests requests_;
   SharedFd fd_;
@@ -56,6 +63,7 @@ class ChunkWriter {
   Listener& listener_;
   std::uint64_t written_ = 0;
   IoError error_;
+  bool stopped_ = false;
 };
 
 }  // namespace sluice::detail

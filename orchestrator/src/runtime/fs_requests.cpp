@@ -27,15 +27,14 @@ struct FsRequests::Cell {
   FsRequests* owner = nullptr;  ///< null once forgotten
   Cell* prev = nullptr;
   Cell* next = nullptr;
-  Callback cb;                     ///< write
-  ReadCallback read_cb;            ///< read
-  std::vector<IoBuffer> reads;     ///< read
+  Callback cb;                     ///< read, write
+  std::vector<IoBuffer> buffers;   ///< read, write
   std::function<void()> work;      ///< blocking
   std::function<void(int)> after;  ///< blocking
   std::exception_ptr error;        ///< thrown by `work`
   SharedFd fd;
-  IoBuffer buffer;
   std::int64_t offset = 0;
+  std::size_t size = 0;  ///< write: bytes in `buffers`
   std::size_t written = 0;
   std::int64_t refused = 0;  ///< != 0: libuv refused the request; report this result
 };
@@ -62,13 +61,12 @@ void FsRequests::remove(Cell* cell) {
 }
 
 void FsRequests::read(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset,
-                      ReadCallback cb) {
-  Cell* cell = add(nullptr);
-  cell->read_cb = std::move(cb);
+                      Callback cb) {
+  Cell* cell = add(std::move(cb));
   cell->fd = std::move(fd);
-  cell->reads = std::move(buffers);
+  cell->buffers = std::move(buffers);
   std::vector<uv_buf_t> bufs;
-  for (auto& b : cell->reads)
+  for (auto& b : cell->buffers)
     bufs.push_back(uv_buf_init(b.data(), static_cast<unsigned>(b.capacity())));
   // libuv copies the uv_buf_t array into the request.
   int rc = uv_fs_read(loop_.raw(), &cell->req.fs, cell->fd->get(), bufs.data(),
@@ -76,18 +74,30 @@ void FsRequests::read(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t o
   if (rc < 0) fail_soon(cell, rc);
 }
 
-void FsRequests::write(SharedFd fd, IoBuffer buffer, std::int64_t offset, Callback cb) {
+void FsRequests::write(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset,
+                       Callback cb) {
   Cell* cell = add(std::move(cb));
   cell->fd = std::move(fd);
-  cell->buffer = std::move(buffer);
+  cell->buffers = std::move(buffers);
+  for (const auto& b : cell->buffers) cell->size += b.size();
   cell->offset = offset;
   issue_write(cell);
 }
 
 void FsRequests::issue_write(Cell* cell) {
-  std::size_t left = cell->buffer.size() - cell->written;
-  uv_buf_t buf = uv_buf_init(cell->buffer.data() + cell->written, static_cast<unsigned>(left));
-  int rc = uv_fs_write(loop_.raw(), &cell->req.fs, cell->fd->get(), &buf, 1,
+  // What is left: past the bytes already written, from the buffer they end in.
+  std::vector<uv_buf_t> bufs;
+  std::size_t skip = cell->written;
+  for (auto& b : cell->buffers) {
+    if (skip >= b.size()) {
+      skip -= b.size();
+      continue;
+    }
+    bufs.push_back(uv_buf_init(b.data() + skip, static_cast<unsigned>(b.size() - skip)));
+    skip = 0;
+  }
+  int rc = uv_fs_write(loop_.raw(), &cell->req.fs, cell->fd->get(), bufs.data(),
+                       static_cast<unsigned>(bufs.size()),
                        cell->offset + static_cast<std::int64_t>(cell->written), &FsRequests::on_fs);
   if (rc < 0) fail_soon(cell, rc);
 }
@@ -116,7 +126,6 @@ void FsRequests::forget() {
   while (Cell* c = head_) {
     remove(c);
     c->cb = nullptr;
-    c->read_cb = nullptr;
     c->after = nullptr;
     uv_cancel(reinterpret_cast<uv_req_t*>(&c->req));
   }
@@ -130,7 +139,7 @@ void FsRequests::on_fs(uv_fs_t* req) {
   uv_fs_req_cleanup(req);
   if (is_write && result >= 0) {
     cell->written += static_cast<std::size_t>(result);
-    if (cell->written < cell->buffer.size()) {
+    if (cell->written < cell->size) {
       if (result > 0 && cell->owner) {
         cell->owner->issue_write(cell);  // a short write: the rest, at once
         return;
@@ -141,18 +150,11 @@ void FsRequests::on_fs(uv_fs_t* req) {
     }
   }
   if (cell->owner) cell->owner->remove(cell);
-  if (!is_write) {
-    spread(cell->reads, result);
-    ReadCallback cb = std::move(cell->read_cb);
-    std::vector<IoBuffer> buffers = std::move(cell->reads);
-    delete cell;  // before the callback: it may forget or destroy the owner
-    if (cb) guarded(loop, [&] { cb(result, std::move(buffers)); });
-    return;
-  }
+  if (!is_write) spread(cell->buffers, result);
   Callback cb = std::move(cell->cb);
-  IoBuffer buffer = std::move(cell->buffer);
-  delete cell;
-  if (cb) guarded(loop, [&] { cb(result, std::move(buffer)); });
+  std::vector<IoBuffer> buffers = std::move(cell->buffers);
+  delete cell;  // before the callback: it may forget or destroy the owner
+  if (cb) guarded(loop, [&] { cb(result, std::move(buffers)); });
 }
 
 void FsRequests::on_work(uv_work_t* req) {
@@ -171,9 +173,8 @@ void FsRequests::on_after_work(uv_work_t* req, int status) {
   if (cell->owner) cell->owner->remove(cell);
   guarded(loop, [&] {
     if (cell->refused != 0) {
-      if (cell->cb) cell->cb(cell->refused, std::move(cell->buffer));
-      spread(cell->reads, cell->refused);
-      if (cell->read_cb) cell->read_cb(cell->refused, std::move(cell->reads));
+      spread(cell->buffers, cell->refused);  // nothing moved: all empty
+      if (cell->cb) cell->cb(cell->refused, std::move(cell->buffers));
     } else if (cell->error && cell->after) {
       std::rethrow_exception(cell->error);
     } else if (cell->after) {

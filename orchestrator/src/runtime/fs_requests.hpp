@@ -35,11 +35,9 @@ using SharedFd = std::shared_ptr<const UniqueFd>;
 
 class FsRequests {
  public:
-  /// `result`: bytes moved, 0, or a negative errno; `buffer`: the one the
-  /// request was given (for a read, resized to the bytes read).
-  using Callback = std::function<void(std::int64_t result, IoBuffer buffer)>;
-  /// A read's: the buffers it was given, each resized to the bytes it got.
-  using ReadCallback = std::function<void(std::int64_t result, std::vector<IoBuffer> buffers)>;
+  /// `result`: bytes moved, 0, or a negative errno; `buffers`: the ones the
+  /// request was given (for a read, each resized to the bytes it got).
+  using Callback = std::function<void(std::int64_t result, std::vector<IoBuffer> buffers)>;
 
   explicit FsRequests(Loop& loop) : loop_(loop) {}
   ~FsRequests() { forget(); }
@@ -48,11 +46,12 @@ class FsRequests {
 
   /// Reads at `offset` into `buffers`, filling each to its capacity in turn
   /// (one preadv; libuv keeps up to 4 buffers inline).
-  void read(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset, ReadCallback cb);
-  /// Writes all of buffer.view() at `offset`: a short write goes on with the
-  /// rest, so the result is the whole size or the error that stopped it (a
-  /// write that moves no byte is UV_EIO).
-  void write(SharedFd fd, IoBuffer buffer, std::int64_t offset, Callback cb);
+  void read(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset, Callback cb);
+  /// Writes all of each buffer's view(), in turn, at `offset` (one
+  /// pwritev): a short write goes on with the rest, so the result is the
+  /// whole size or the error that stopped it (a write that moves no byte is
+  /// UV_EIO).
+  void write(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset, Callback cb);
   /// Runs `work` on a libuv fs thread, for blocking calls libuv has no
   /// request for (an exclusive create, a copy_file_range step, a commit).
   /// `after(status)`: 0, or UV_ECANCELED when the work never ran. Whatever

@@ -13,6 +13,7 @@ struct PoolJob::Cell {
   ThreadPool::Work work;       ///< moved out by whoever runs or drops it (pool lock)
   ThreadPool::Done done;       ///< loop thread only
   std::stop_source stop;
+  const void* strand = nullptr;  ///< jobs with the same key run one at a time
   // Written under the pool lock before the cell is posted; read on the loop
   // thread after it took the cell from finished_ under that lock.
   Outcome outcome = Outcome::Finished;
@@ -66,9 +67,10 @@ unsigned ThreadPool::cpu_count() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-PoolJob ThreadPool::submit(Work work, Done done) {
+PoolJob ThreadPool::submit(Work work, Done done, const void* strand) {
   auto cell = std::make_shared<PoolJob::Cell>();
   cell->pool = this;
+  cell->strand = strand;
   cell->work = std::move(work);
   cell->done = std::move(done);
   if (outstanding_++ == 0) uv_ref(async_.handle());
@@ -82,15 +84,26 @@ PoolJob ThreadPool::submit(Work work, Done done) {
   return PoolJob(std::move(cell));
 }
 
+std::deque<ThreadPool::CellPtr>::iterator ThreadPool::runnable_locked() {
+  return std::find_if(queue_.begin(), queue_.end(), [this](const CellPtr& queued) {
+    return !queued->strand ||
+           std::none_of(running_.begin(), running_.end(),
+                        [&](const CellPtr& r) { return r->strand == queued->strand; });
+  });
+}
+
 void ThreadPool::run_thread() {
   std::unique_lock lock(mutex_);
   for (;;) {
     ++idle_;
-    wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+    // A job held back by its strand waits for the thread running that
+    // strand, which looks again when it is done (below).
+    wake_.wait(lock, [this] { return closing_ || runnable_locked() != queue_.end(); });
     --idle_;
     if (closing_) return;
-    CellPtr cell = std::move(queue_.front());
-    queue_.pop_front();
+    auto next = runnable_locked();
+    CellPtr cell = std::move(*next);
+    queue_.erase(next);
     cell->queued = false;
     running_.push_back(cell);
     Work work = std::move(cell->work);
@@ -107,7 +120,11 @@ void ThreadPool::run_thread() {
     lock.lock();
     running_.erase(std::find(running_.begin(), running_.end(), cell));
     cell->error = error;
+    const void* strand = cell->strand;
     post_locked(std::move(cell));
+    // This thread takes the first runnable job next; if the strand's next
+    // job is not that one, another thread may take it now.
+    if (strand && idle_ != 0 && queue_.size() > 1) wake_.notify_one();
   }
 }
 

@@ -11,6 +11,13 @@
 /// thread. The uv_async keeps the loop alive exactly while jobs are
 /// outstanding.
 ///
+/// Strands: jobs submitted with the same non-null `strand` key run one at a
+/// time, in the order submitted (their `done`s come in that order too). A
+/// stream's next job can then be queued while its current one runs, and the
+/// thread that finishes one goes straight on to the next, without waiting
+/// for the loop thread to wake (on a loaded machine, each wake-up waits for
+/// a CPU). The key is any address the submitter owns, e.g. its state.
+///
 /// Cancellation: PoolJob::cancel() (or destroying the PoolJob) requests stop
 /// on the std::stop_token the work receives, which long work polls between
 /// steps; work that has not started is then dropped and `done` hears
@@ -92,8 +99,9 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  /// Loop thread: runs `work` on a pool thread, then `done` on the loop thread.
-  [[nodiscard]] PoolJob submit(Work work, Done done);
+  /// Loop thread: runs `work` on a pool thread, then `done` on the loop
+  /// thread; after the strand's earlier jobs when `strand` is not null.
+  [[nodiscard]] PoolJob submit(Work work, Done done, const void* strand = nullptr);
   unsigned size() const { return size_; }
   /// Jobs submitted whose `done` has not been delivered yet (loop thread).
   std::size_t outstanding() const { return outstanding_; }
@@ -106,6 +114,8 @@ class ThreadPool {
   using CellPtr = std::shared_ptr<PoolJob::Cell>;
 
   void run_thread();
+  /// Pool lock held: the first queued job no running job's strand holds back.
+  std::deque<CellPtr>::iterator runnable_locked();
   /// Any thread, pool lock held: hands a finished or dropped cell to the loop.
   void post_locked(CellPtr cell);
   void cancel(const CellPtr& cell);

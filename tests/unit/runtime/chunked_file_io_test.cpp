@@ -206,6 +206,35 @@ TEST(ChunkWriter, AppendsChunksInOrderWithSeveralInFlight) {
   testing::expect_clean_close(loop);
 }
 
+TEST(ChunkWriter, WritesSeveralChunksAsOneWriteInOrder) {
+  TempDir dir;
+  Loop loop;
+  std::string expected;
+  {
+    WriteLog log;
+    ChunkWriter writer(loop, open_shared(dir / "out", O_WRONLY | O_CREAT), dir / "out", 0, 1, log);
+    std::vector<IoBuffer> chunks;
+    for (int i = 0; i < 5; ++i) {
+      std::string piece = testing::pseudo_random(70000 + 11 * i, i);
+      expected += piece;
+      chunks.push_back(buffer_of(piece));
+    }
+    chunks.insert(chunks.begin() + 2, IoBuffer(16));  // empty: dropped
+    writer.write(std::move(chunks));
+    EXPECT_TRUE(writer.full());  // one write in flight carries them all
+    std::string tail = testing::pseudo_random(999, 9);
+    expected += tail;
+    ASSERT_TRUE(testing::run_until(loop, [&] { return writer.idle(); }));
+    writer.write(buffer_of(tail));
+    ASSERT_TRUE(testing::run_until(loop, [&] { return writer.idle(); }));
+    EXPECT_FALSE(log.error);
+    EXPECT_EQ(log.written, 6);
+    EXPECT_EQ(writer.bytes_written(), expected.size());
+  }
+  EXPECT_TRUE(testing::read_file(dir / "out") == expected);
+  testing::expect_clean_close(loop);
+}
+
 TEST(ChunkWriter, ReportsAFullDeviceOnceNamingThePath) {
   Loop loop;
   {

@@ -104,6 +104,37 @@ TEST(ThreadPool, RunsAsManyJobsAtOnceAsItHasThreads) {
   testing::expect_clean_close(loop);
 }
 
+TEST(ThreadPool, RunsAStrandsJobsOneAtATimeInOrderBesideOtherJobs) {
+  Loop loop;
+  {
+    ThreadPool pool(loop, 2);
+    int strand = 0;  // its address is the key
+    Gate gate;
+    std::atomic<bool> first_over{false};
+    std::atomic<bool> second_saw_first_over{false};
+    std::atomic<bool> other_ran{false};
+    std::vector<int> done_order;
+    std::vector<PoolJob> jobs;
+    jobs.push_back(pool.submit(
+        [&](std::stop_token) {
+          gate.wait();
+          first_over = true;
+        },
+        [&](Outcome) { done_order.push_back(1); }, &strand));
+    jobs.push_back(pool.submit([&](std::stop_token) { second_saw_first_over = first_over.load(); },
+                               [&](Outcome) { done_order.push_back(2); }, &strand));
+    // The second thread is free for a job of no strand while the strand's
+    // first job holds its second back.
+    jobs.push_back(pool.submit([&](std::stop_token) { other_ran = true; },
+                               [&](Outcome) { gate.open(); }));
+    ASSERT_TRUE(testing::run_until(loop, [&] { return done_order.size() == 2; }, 20s));
+    EXPECT_TRUE(other_ran.load());
+    EXPECT_TRUE(second_saw_first_over.load());
+    EXPECT_EQ(done_order, (std::vector<int>{1, 2}));
+  }
+  testing::expect_clean_close(loop);
+}
+
 TEST(ThreadPool, DefaultSizeIsTheCpuCount) {
   Loop loop;
   {
