@@ -37,13 +37,10 @@ test: test-release test-package test-asan test-tsan
 test-release: build
 	cd build/release && ctest $(CTEST_FLAGS)
 
-# The installed library, used from outside the tree with find_package(sluice).
+# The installed library, used from outside the tree: find_package(sluice) and
+# pkg-config, each with libsluice.so and libsluice.a (tests/package/run.sh).
 test-package: build
-	rm -rf build/stage build/package
-	$(CMAKE) --install build/release --prefix build/stage > /dev/null
-	$(CMAKE) -S tests/package -B build/package -DCMAKE_PREFIX_PATH=$(CURDIR)/build/stage > /dev/null
-	$(CMAKE) --build build/package -j $(JOBS)
-	build/package/consumer
+	JOBS=$(JOBS) tests/package/run.sh build/release build/package
 
 test-asan: deps
 	$(CMAKE) -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_WERROR=ON \

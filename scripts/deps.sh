@@ -4,11 +4,14 @@
 # something is missing); otherwise it prints the exact command to run.
 set -euo pipefail
 
+# Only what the build uses (CMakeLists.txt): add a package with the code
+# that first includes it.
 packages=(
   cmake g++ make pkg-config
-  libuv1-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
-  nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev
-  libxxhash-dev libssl-dev libpcre2-dev libsqlite3-dev
+  libuv1-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev
+  # The file actions (actions/): gzip, zstd, xxh3, sha256 (libcrypto).
+  zlib1g-dev libzstd-dev libxxhash-dev libssl-dev
   # The tools the file-action tests check their output with (xxhsum -c, zstd -dc).
   xxhash zstd
 )

@@ -8,6 +8,7 @@ namespace sluice::cli {
 
 void add_graph_command(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("graph", "print the task graph");
+  add_pipeline_options(*sub, ctx);
   auto format = std::make_shared<std::string>("dot");
   sub->add_option("--format", *format, "dot, mermaid or json")
       ->check(one_of({"dot", "mermaid", "json"}))

@@ -29,8 +29,8 @@ struct RunFlags {
   std::string color = "auto";
   std::string events;
   std::string executor = "local";
-  // Accepted so scripts written for the whole SPEC parse; refused when used
-  // until the roadmap item that implements them lands.
+  // SPEC §4 options whose capability is not built: parsed so that they can
+  // be refused by name (never accepted and ignored).
   bool checksum = false;
   std::string log_dir, report, trace, serve, state_dir;
   int threads = 0;
@@ -49,15 +49,16 @@ ColorMode parse_color(const std::string& s) {
   return ColorMode::Auto;
 }
 
-/// The first option given that this build cannot honour yet, or "".
+/// The first option given whose capability is not built, with why, or "".
 std::string unsupported(const RunFlags& f) {
-  if (f.checksum) return "--checksum (up-to-date checks arrive with incremental runs)";
-  if (!f.log_dir.empty()) return "--log-dir (log files arrive with 'seeing the run')";
-  if (!f.report.empty()) return "--report (arrives with 'seeing the run')";
-  if (!f.trace.empty()) return "--trace (arrives with 'seeing the run')";
-  if (!f.serve.empty()) return "--serve (the live web page is on the roadmap)";
-  if (!f.state_dir.empty()) return "--state-dir (state arrives with incremental runs)";
-  if (f.executor == "slurm") return "--executor slurm (the Slurm executor is on the roadmap)";
+  if (f.checksum) return "--checksum (up-to-date checks are not built yet)";
+  if (!f.log_dir.empty()) return "--log-dir (task log files are not built yet)";
+  if (!f.report.empty()) return "--report (the HTML report is not built yet)";
+  if (!f.trace.empty()) return "--trace (the trace file is not built yet)";
+  if (!f.serve.empty()) return "--serve (the live web page is not built yet)";
+  if (!f.state_dir.empty()) return "--state-dir (run state is not built yet)";
+  if (f.threads > 0) return "--threads (no task uses the thread pool yet)";
+  if (f.executor == "slurm") return "--executor slurm (only local execution is built)";
   return {};
 }
 
@@ -87,20 +88,18 @@ std::optional<Loaded> load_on_own_thread(const Context& ctx) {
   return loaded;
 }
 
-/// `sluice run x.yaml` with no x.yaml reads as a target; when the pipeline
-/// file is missing too, the user meant x.yaml: name it, not sluice.yaml.
+/// `sluice run x.yaml` with no x.yaml reads as a target; when there is no
+/// pipeline file either, the user meant x.yaml: name it, not the default.
 std::string missing_file_taken_for_target(const Context& ctx, const RunFlags& f) {
-  if (ctx.file == "-" || f.targets.empty()) return {};
+  if (!ctx.file.empty() || f.targets.empty()) return {};
   const std::string& first = f.targets.front();
-  if (!has_pipeline_extension(first)) return {};
-  std::error_code ec;
-  if (std::filesystem::exists(ctx.file, ec) || ec) return {};
+  if (!has_pipeline_extension(first) || find_default_pipeline()) return {};
   return first;
 }
 
 int run(const Context& ctx, const RunFlags& f) {
   if (std::string what = unsupported(f); !what.empty()) {
-    std::fprintf(stderr, "sluice run: %s is not implemented yet\n", what.c_str());
+    std::fprintf(stderr, "sluice run: not supported yet: %s\n", what.c_str());
     return kExitInvalid;
   }
   if (std::string meant = missing_file_taken_for_target(ctx, f); !meant.empty()) {
@@ -148,33 +147,53 @@ int run(const Context& ctx, const RunFlags& f) {
 void add_run_command(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("run", "run the pipeline, or only these tasks and what they need");
   auto f = std::make_shared<RunFlags>();
-  sub->add_option("targets", f->targets, "tasks, matrix tasks or output files")
+  sub->add_option("targets", f->targets,
+                  "tasks, matrix tasks or output files (default: the pipeline's default_targets, "
+                  "else every task)")
       ->type_name("TASK|OUTPUT");
+  add_pipeline_options(*sub, ctx);
   sub->add_option("-j,--jobs", f->jobs, "run at most N tasks at once (default: max_parallel)")
       ->type_name("N")
       ->check(whole_number(1));
   sub->add_flag("-k,--keep-going", f->keep_going, "go on with independent tasks after a failure");
   sub->add_flag("-n,--dry-run", f->dry_run, "print what would run, in order, touching nothing");
-  sub->add_flag("-B,--force", f->force, "ignore up-to-date state");
-  sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes");
+  // Every run runs every selected task (no up-to-date checks yet), which is
+  // what -B asks for: accepted, and true to its word.
+  sub->add_flag("-B,--force", f->force,
+                "run the tasks even if up to date (every run does, for now)");
   sub->add_option("--output", f->output, "console output")
       ->check(one_of({"prefixed", "grouped", "interleaved", "quiet"}));
-  sub->add_option("--color", f->color, "colours")
-      ->check(one_of({"auto", "always", "never"}));
+  sub->add_option("--color", f->color, "colours")->check(one_of({"auto", "always", "never"}));
   sub->add_option("--events", f->events, "write JSON-lines events to FILE (- = stdout)")
-      ->type_name("FILE");
-  sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")->type_name("DIR");
-  sub->add_option("--report", f->report, "write an HTML report")->type_name("FILE.html");
-  sub->add_option("--trace", f->trace, "write a Chrome trace")->type_name("FILE.json");
-  sub->add_option("--serve", f->serve, "serve a live web page")->type_name("ADDR:PORT");
-  sub->add_option("--executor", f->executor, "where process tasks run")
-      ->check(one_of({"local", "slurm"}));
-  sub->add_option("--state-dir", f->state_dir, "state directory")->type_name("DIR");
-  sub->add_option("--threads", f->threads, "thread pool size")
-      ->type_name("N")
-      ->check(whole_number(1));
+      ->type_name("FILE")
+      ->check([](const std::string& s) {
+        return s.empty() ? std::string("expected a file name (or - for stdout), got ''")
+                         : std::string();
+      });
   sub->add_flag("-v,--verbose", f->verbose, "a line per task start and end");
   sub->add_flag("-q,--quiet", f->quiet, "no summary table");
+  sub->add_option("--executor", f->executor, "where process tasks run (only local for now)")
+      ->check(one_of({"local", "slurm"}));
+  const char* later = "Not yet available";
+  sub->add_flag("--checksum", f->checksum, "compare content hashes instead of mtimes")
+      ->group(later);
+  sub->add_option("--log-dir", f->log_dir, "write task logs under DIR")
+      ->type_name("DIR")
+      ->group(later);
+  sub->add_option("--report", f->report, "write an HTML report")
+      ->type_name("FILE.html")
+      ->group(later);
+  sub->add_option("--trace", f->trace, "write a Chrome trace")
+      ->type_name("FILE.json")
+      ->group(later);
+  sub->add_option("--serve", f->serve, "serve a live web page")
+      ->type_name("ADDR:PORT")
+      ->group(later);
+  sub->add_option("--state-dir", f->state_dir, "state directory")->type_name("DIR")->group(later);
+  sub->add_option("--threads", f->threads, "thread pool size")
+      ->type_name("N")
+      ->check(whole_number(1))
+      ->group(later);
   sub->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
 }
 

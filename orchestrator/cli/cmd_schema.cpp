@@ -7,11 +7,12 @@ namespace sluice::cli {
 
 void add_schema_command(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("schema", "print the JSON Schema of the pipeline format");
-  sub->callback([&ctx, &app] {
+  sub->callback([&ctx] {
     // `sluice schema x.yaml`: the schema is of the format, not of a file.
-    if (app.get_option("--file")->count() > 0) {
+    if (!ctx.file.empty()) {
       ctx.action = [&ctx] {
-        std::fprintf(stderr, "sluice schema: unexpected argument '%s' (schema reads no pipeline file)\n",
+        std::fprintf(stderr,
+                     "sluice schema: unexpected argument '%s' (schema reads no pipeline file)\n",
                      ctx.file.c_str());
         return kExitInvalid;
       };

@@ -13,5 +13,7 @@ void add_list_command(CLI::App& app, Context& ctx);
 void add_graph_command(CLI::App& app, Context& ctx);
 void add_schema_command(CLI::App& app, Context& ctx);
 void add_run_command(CLI::App& app, Context& ctx);
+/// `sluice help [COMMAND]`: registered last, it knows every other command.
+void add_help_command(CLI::App& app, Context& ctx);
 
 }  // namespace sluice::cli

@@ -15,12 +15,14 @@ int main(int argc, char** argv) {
   using namespace sluice::cli;
   CLI::App app{"sluice: async subprocess and file pipelines", "sluice"};
   Context ctx;
-  add_global_options(app, ctx);
+  add_pipeline_options(app, ctx);
   add_run_command(app, ctx);
   add_validate_command(app, ctx);
   add_list_command(app, ctx);
   add_graph_command(app, ctx);
   add_schema_command(app, ctx);
+  add_help_command(app, ctx);
+  configure_app(app, ctx);
 
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   args = take_positional_file(std::move(args), app);

@@ -8,27 +8,49 @@
 
 namespace sluice::cli {
 
-void add_global_options(CLI::App& app, Context& ctx) {
-  app.add_option("-f,--file", ctx.file, "the pipeline file (- for standard input)")
-      ->type_name("FILE")
-      ->capture_default_str();
-  app.add_option("--set", ctx.set, "override a template variable (repeatable)")
+void configure_app(CLI::App& app, Context& ctx) {
+  app.set_version_flag("--version", "sluice " SLUICE_VERSION);
+  for (CLI::App* cmd : app.get_subcommands([](CLI::App*) { return true; }))
+    cmd->set_version_flag("--version", "sluice " SLUICE_VERSION);
+  app.require_subcommand(1);
+  app.failure_message(
+      [&ctx](const CLI::App* a, const CLI::Error& e) { return usage_error(a, e, ctx); });
+}
+
+void add_pipeline_options(CLI::App& cmd, Context& ctx) {
+  cmd.add_option("-f,--file", ctx.file,
+                 "the pipeline file (- for standard input; default: sluice.yaml or sluice.yml "
+                 "here or in the nearest parent directory)")
+      ->type_name("FILE");
+  // One pair per use: `--set who=x hello` leaves `hello` a target. Each value
+  // is appended as it is checked, so that uses before and after the command
+  // (two options) land in one list.
+  cmd.add_option("--set", "set a var of the pipeline (repeatable)")
       ->type_name("KEY=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->check([](const std::string& s) {
         auto eq = s.find('=');
         return eq == std::string::npos || eq == 0
                    ? std::string("expected KEY=VALUE, got '") + s + "'"
                    : std::string();
-      });
-  app.set_version_flag("--version", "sluice " SLUICE_VERSION);
-  app.fallthrough();
-  app.require_subcommand(1);
-  app.failure_message(usage_error);
+      })
+      ->each([&ctx](const std::string& kv) { ctx.set.push_back(kv); });
 }
 
 bool has_pipeline_extension(const std::string& arg) {
   auto ends = [&](std::string_view ext) { return arg.size() > ext.size() && arg.ends_with(ext); };
   return ends(".yaml") || ends(".yml");
+}
+
+bool names_a_task(const Context& ctx, const std::string& word) {
+  std::string file = ctx.file.empty() ? find_default_pipeline().value_or("") : ctx.file;
+  if (file.empty() || file == "-") return false;
+  // A file with errors still names the tasks it could read.
+  LoadResult loaded = load_pipeline_file(file);
+  for (const Task& t : loaded.pipeline.tasks)
+    if (t.name == word || t.base() == word) return true;
+  return false;
 }
 
 namespace {
@@ -41,68 +63,24 @@ std::string read_stdin() {
   return text;
 }
 
-bool is_pipeline_file(const std::string& arg) {
-  std::error_code ec;
-  return has_pipeline_extension(arg) && std::filesystem::is_regular_file(arg, ec);
-}
-
-// Where a positional argument can only be FILE: before the command, or after
-// a command without positional arguments (all but `run`).
-bool only_a_file_fits(const CLI::App* sub) {
-  return !sub || sub->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
-}
-
-bool names_file_option(const std::string& arg) {
-  return arg == "-f" || arg == "--file" || arg.starts_with("--file=") ||
-         (arg.starts_with("-f") && !arg.starts_with("--"));
-}
-
-// An option given as its own argument whose value is the next argument.
-bool takes_separate_value(const std::string& arg, const CLI::App& app, const CLI::App* sub) {
-  if (arg.find('=') != std::string::npos) return false;
-  if (arg.size() > 2 && arg[1] != '-') return false;  // -j4: value attached
-  const CLI::Option* opt = sub ? sub->get_option_no_throw(arg) : nullptr;
-  if (!opt) opt = app.get_option_no_throw(arg);
-  return opt && opt->get_type_size_max() > 0;
-}
-
 }  // namespace
 
-std::vector<std::string> take_positional_file(std::vector<std::string> args, const CLI::App& app) {
-  for (const auto& a : args)
-    if (a == "--")
-      break;
-    else if (names_file_option(a))
-      return args;
-
-  const CLI::App* sub = nullptr;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") break;
-    if (a.size() > 1 && a[0] == '-') {
-      if (takes_separate_value(a, app, sub)) ++i;
-      continue;
-    }
-    if (is_pipeline_file(a) || (has_pipeline_extension(a) && only_a_file_fits(sub))) {
-      std::string file = a;
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-      args.insert(args.begin(), {"--file", file});
-      return args;
-    }
-    if (sub) return args;  // a target after the command: stop looking
-    {
-      auto found = app.get_subcommands([&](const CLI::App* c) { return c->check_name(a); });
-      if (found.empty()) return args;
-      sub = found.front();  // an unknown command: CLI11 will say so
-    }
-  }
-  return args;
-}
-
 std::optional<Loaded> load_checked(const Context& ctx) {
+  std::string file = ctx.file;
+  if (file.empty()) {
+    auto found = find_default_pipeline();
+    if (!found) {
+      std::fputs(
+          "sluice: no sluice.yaml or sluice.yml in this directory or any parent "
+          "(name the pipeline file: -f FILE)\n",
+          stderr);
+      return std::nullopt;
+    }
+    file = *found;
+  }
   std::error_code ec;  // set when we may not look: the loader then says why
-  if (ctx.file != "-" && !std::filesystem::exists(ctx.file, ec) && !ec) {
-    std::fprintf(stderr, "sluice: %s: no such file\n", ctx.file.c_str());
+  if (file != "-" && !std::filesystem::exists(file, ec) && !ec) {
+    std::fprintf(stderr, "sluice: %s: no such file\n", file.c_str());
     return std::nullopt;
   }
   LoadOptions options;
@@ -112,9 +90,9 @@ std::optional<Loaded> load_checked(const Context& ctx) {
   }
   // `-f -`, as make's: the pipeline on standard input, relative to the
   // current directory.
-  LoadResult loaded = ctx.file == "-"
-                          ? load_pipeline_string(read_stdin(), ctx.display_file(), options)
-                          : load_pipeline_file(ctx.file, options);
+  const std::string shown = file == "-" ? "<stdin>" : file;
+  LoadResult loaded = file == "-" ? load_pipeline_string(read_stdin(), shown, options)
+                                  : load_pipeline_file(file, options);
   std::vector<Diagnostic> diags = std::move(loaded.diagnostics);
   std::optional<Loaded> out;
   if (diags.empty()) {
@@ -124,7 +102,7 @@ std::optional<Loaded> load_checked(const Context& ctx) {
   }
   if (!diags.empty()) {
     std::fputs(format(diags).c_str(), stderr);
-    std::fprintf(stderr, "%s: %zu error%s\n", ctx.display_file().c_str(), diags.size(),
+    std::fprintf(stderr, "%s: %zu error%s\n", shown.c_str(), diags.size(),
                  diags.size() == 1 ? "" : "s");
   }
   return out;

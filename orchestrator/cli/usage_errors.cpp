@@ -47,17 +47,33 @@ std::vector<std::string> long_option_names(const CLI::App& app, const CLI::App* 
   return out;
 }
 
-std::string unknown_command(const std::string& word, const CLI::App& app) {
+/// `sluice test`: a task run without `run` is pointed at `run`; any other
+/// word gets the command it most likely meant.
+std::string unknown_command(const std::string& word, const CLI::App& app, const Context& ctx) {
+  std::string head = "unknown command '" + word + "'";
+  if (names_a_task(ctx, word)) {
+    std::string file = ctx.file.empty() ? "" : "-f " + ctx.file + " ";
+    return head + " (to run task '" + word + "': sluice run " + file + word + ")";
+  }
   std::vector<std::string> names = command_names(app);
   std::string hint = did_you_mean(word, names);
-  return "unknown command '" + word + "'" +
-         (hint.empty() ? " (commands: " + join(names, ", ") + ")" : hint);
+  return head + (hint.empty() ? " (commands: " + join(names, ", ") + ")" : hint);
 }
 
 std::string unknown_option(const std::string& arg, const CLI::App& app, const CLI::App* sub) {
   std::string name = arg.substr(0, arg.find('='));
   std::string hint = name.starts_with("--") ? did_you_mean(name, long_option_names(app, sub)) : "";
   return "unknown option '" + name + "'" + hint;
+}
+
+/// `sluice -n run`: an option of a command written before it.
+std::string option_of_a_command(const std::string& arg, const CLI::App& app) {
+  std::string name = arg.substr(0, arg.find('='));
+  for (const CLI::App* cmd : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (cmd->get_option_no_throw(name))
+      return "'" + name + "' is an option of '" + cmd->get_name() +
+             "': write it after the command (sluice " + cmd->get_name() + " " + name + " ...)";
+  return {};
 }
 
 /// CLI11's `--events: 1 required FILE missing` as getopt says it.
@@ -87,13 +103,25 @@ bool is(const CLI::Error& e) {
   return dynamic_cast<const T*>(&e) != nullptr;
 }
 
-std::string describe(const CLI::App& app, const CLI::App* sub, const CLI::Error& e) {
+std::string describe(const CLI::App& app, const CLI::App* sub, const CLI::Error& e,
+                     const Context& ctx) {
   const bool no_command = !sub && is<CLI::RequiredError>(e);
   if (no_command || is<CLI::ExtrasError>(e)) {
+    // The app's own leftovers stood before the command (or there is none).
+    for (const std::string& arg : app.remaining(false)) {
+      if (arg.size() > 1 && arg[0] == '-') {
+        std::string misplaced = option_of_a_command(arg, app);
+        return misplaced.empty() ? unknown_option(arg, app, nullptr) : misplaced;
+      }
+      if (!sub) return unknown_command(arg, app, ctx);
+    }
     for (const std::string& arg : app.remaining(true)) {
       if (arg.size() > 1 && arg[0] == '-') return unknown_option(arg, app, sub);
-      if (!sub) return unknown_command(arg, app);
-      return "unexpected argument '" + arg + "' (" + sub->get_name() + " takes no arguments)";
+      if (!sub) return unknown_command(arg, app, ctx);
+      bool takes_some =
+          !sub->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+      return "unexpected argument '" + arg + "'" +
+             (takes_some ? "" : " (" + sub->get_name() + " takes no arguments)");
     }
   }
   if (no_command) return "no command given (commands: " + join(command_names(app), ", ") + ")";
@@ -131,11 +159,14 @@ CLI::Validator one_of(std::vector<std::string> choices) {
       desc);
 }
 
-std::string usage_error(const CLI::App* app, const CLI::Error& e) {
+std::string usage_error(const CLI::App* app, const CLI::Error& e, const Context& ctx) {
   std::vector<CLI::App*> parsed = app->get_subcommands();
   const CLI::App* sub = parsed.empty() ? nullptr : parsed.front();
-  std::string who = "sluice" + (sub ? " " + sub->get_name() : std::string());
-  return who + ": " + describe(*app, sub, e) + "\n";
+  // A word before the command is sluice's to refuse, not the command's.
+  bool before =
+      !app->remaining(false).empty() && (is<CLI::ExtrasError>(e) || is<CLI::RequiredError>(e));
+  std::string who = "sluice" + (sub && !before ? " " + sub->get_name() : std::string());
+  return who + ": " + describe(*app, sub, e, ctx) + "\n";
 }
 
 }  // namespace sluice::cli

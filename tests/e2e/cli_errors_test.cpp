@@ -64,9 +64,9 @@ TEST_F(CliErrors, ChoiceOptionsListTheChoices) {
 TEST_F(CliErrors, UnknownCommandIsNamedWithTheCommands) {
   expect_usage_error({"frob"},
                      "sluice: unknown command 'frob' (commands: run, validate, list, graph, "
-                     "schema)\n");
+                     "schema, help)\n");
   expect_usage_error({"rnu"}, "sluice: unknown command 'rnu' (did you mean 'run'?)\n");
-  expect_usage_error({}, "sluice: no command given (commands: run, validate, list, graph, schema)\n");
+  expect_usage_error({}, "sluice: no command given (commands: run, validate, list, graph, schema, help)\n");
 }
 
 TEST_F(CliErrors, AMissingPipelineFileArgumentIsNamed) {
@@ -80,7 +80,7 @@ TEST_F(CliErrors, RunOfAMissingYamlFileNamesItWhenThereIsNoPipelineFileEither) {
   std::filesystem::remove(dir_ / "sluice.yaml");
   expect_usage_error({"run", "nosuch.yaml"}, "sluice: nosuch.yaml: no such file\n");
   expect_usage_error({"run", "-n", "sub/nosuch.yml", "build"}, "sluice: sub/nosuch.yml: no such file\n");
-  expect_usage_error({"run", "build"}, "sluice: sluice.yaml: no such file\n");
+  expect_usage_error({"run", "nosuch.yaml", "-f", "other.yaml"}, "sluice: other.yaml: no such file\n");
 }
 
 TEST_F(CliErrors, SchemaRefusesAPipelineFile) {
@@ -114,7 +114,8 @@ TEST_F(CliErrors, UnknownOptionsAndArguments) {
   expect_usage_error({"run", "--keepgoing"},
                      "sluice run: unknown option '--keepgoing' (did you mean '--keep-going'?)\n");
   expect_usage_error({"run", "-x"}, "sluice run: unknown option '-x'\n");
-  expect_usage_error({"--frob", "validate"}, "sluice validate: unknown option '--frob'\n");
+  expect_usage_error({"--frob", "validate"}, "sluice: unknown option '--frob'\n");
+  expect_usage_error({"validate", "--frob"}, "sluice validate: unknown option '--frob'\n");
   expect_usage_error({"--frob"}, "sluice: unknown option '--frob'\n");
   expect_usage_error({"list", "extra"},
                      "sluice list: unexpected argument 'extra' (list takes no arguments)\n");

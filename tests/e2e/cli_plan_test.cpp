@@ -101,7 +101,7 @@ TEST_F(CliPlan, ValidateReportsGraphErrorsWithSourceLines) {
 }
 
 TEST_F(CliPlan, MissingFileIsExit2) {
-  auto r = run({"validate"});
+  auto r = run({"validate", "-f", "sluice.yaml"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "sluice: sluice.yaml: no such file\n");
 }
@@ -139,7 +139,7 @@ TEST_F(CliPlan, PositionalFileBeforeOrAfterTheCommand) {
   auto with_f = run({"validate", "-f", "pipes/demo.yaml"});
   EXPECT_EQ(with_f.out, "pipes/demo.yaml: 3 tasks, 3 edges, ok\n");
   // A value of --set is not the file, even when it looks like one.
-  auto set = run({"--set", "x=pipes/demo.yaml", "-f", "pipes/demo.yaml", "validate"});
+  auto set = run({"--set", "out=pipes/demo.yaml", "-f", "pipes/demo.yaml", "validate"});
   EXPECT_EQ(set.code, 0) << set.err;
   // A .yaml name that is not an existing file stays an argument.
   EXPECT_EQ(run({"nothere.yaml", "validate"}).code, 2);
@@ -192,6 +192,78 @@ TEST_F(CliPlan, GraphFormats) {
   ASSERT_EQ(j["tasks"].size(), 3u);
   EXPECT_EQ(j["tasks"][2]["needs"], nlohmann::json::array({"fetch", "count"}));
   EXPECT_EQ(j["tasks"][0]["pool"], "net");
+}
+
+TEST_F(CliPlan, ListShowsImplicitDependenciesAsGraphDoes) {
+  write("sluice.yaml",
+        std::string(kDemo) +
+            "  gen:\n"
+            "    matrix: {n: [1, 2]}\n"
+            "    cmd: [/bin/true]\n"
+            "    outputs: [\"out/${{ matrix.n }}.txt\"]\n"
+            "  all: {cmd: [/bin/true], inputs: [\"out/*.txt\"], needs: [report]}\n"
+            "  one: {cmd: [/bin/true], inputs: [out/1.txt]}\n");
+  auto r = run({"list"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "demo: three tasks\n"
+            "fetch       download  [pool: net]\n"
+            "count       inputs from: fetch\n"
+            "report      needs: fetch, count\n"
+            "gen         (matrix: 2 tasks)\n"
+            "  gen[n=1]\n"
+            "  gen[n=2]\n"
+            "all         needs: report  inputs from: gen\n"
+            "one         inputs from: gen[n=1]\n");
+}
+
+TEST_F(CliPlan, MermaidLabelsEscapeWhatMermaidReads) {
+  write("sluice.yaml",
+        "tasks:\n"
+        "  g:\n"
+        "    matrix: {v: [\"g<h>\", \"a\\\"b\", \"x#quot;\", \"p&amp;q\"]}\n"
+        "    cmd: [/bin/true]\n");
+  auto r = run({"graph", "--format", "mermaid"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "flowchart LR\n"
+            "  t0[\"g[v=g#60;h#62;]\"]\n"
+            "  t1[\"g[v=a#34;b]\"]\n"
+            "  t2[\"g[v=x#35;quot;]\"]\n"
+            "  t3[\"g[v=p#38;amp;q]\"]\n");
+}
+
+TEST_F(CliPlan, DryRunShowsTheCommandLinesWithTheValuesInPlace) {
+  write("sluice.yaml",
+        "vars: {who: \"wo'rld $x\", n: 3}\n"
+        "tasks:\n"
+        "  up: {run: \"echo url=x >> $SLUICE_OUTPUT\"}\n"
+        "  hello: {run: \"echo hello ${{ vars.who }}\", needs: [up]}\n"
+        "  multi:\n"
+        "    needs: [up]\n"
+        "    run: |\n"
+        "      echo 'q ${{ vars.who }}' \"d ${{ vars.who }}\" $(( ${{ vars.n }} + 1 ))\n"
+        "      cat <<EOF\n"
+        "      here ${{ vars.who }}\n"
+        "      EOF\n"
+        "      echo ${{ tasks.up.outputs.url }}\n"
+        "  c:\n"
+        "    cmd: [echo, \"${{ vars.who }}\", \"--u=${{ tasks.up.outputs.url }}\", plain]\n"
+        "    needs: [up]\n");
+  auto r = run({"run", "-n"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "up: echo url=x >> $SLUICE_OUTPUT\n"
+            "hello: echo hello 'wo'\\''rld $x'\n"
+            "multi:\n"
+            "    echo 'q wo'\\''rld $x' \"d wo'rld \\$x\" $(( 3 + 1 ))\n"
+            "    cat <<EOF\n"
+            "    here wo'rld \\$x\n"
+            "    EOF\n"
+            "    echo '<output of up.url>'\n"
+            "c: echo 'wo'\\''rld $x' '--u=<output of up.url>' plain\n");
+  EXPECT_EQ(r.out.find("SLUICE_V_"), std::string::npos);
+  EXPECT_EQ(r.err, "");
 }
 
 TEST_F(CliPlan, SetOverridesVarsBeforeTheGraphIsBuilt) {

@@ -75,6 +75,8 @@ struct RunOptions {
   fs::path extra_fd_file;
   /// sluice's stdin (a file in the test directory); /dev/null when empty.
   fs::path stdin_file;
+  /// The directory sluice runs in, relative to the test directory; empty = it.
+  fs::path cwd;
 };
 
 /// A `sluice` process running in the background, stdout and stderr going
@@ -309,9 +311,11 @@ inline std::string leftover_processes(const std::string& entry) {
 
 /// posix_spawn of argv_s (argv_s[0] a path) with `fa` and a clean signal
 /// state: the test runner's mask or ignored signals must not leak into what
-/// is tested (an ignored SIGINT is inherited across exec). Destroys `fa`;
-/// returns the pid, or -1 after a failed expectation.
-inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actions_t& fa) {
+/// is tested (an ignored SIGINT is inherited across exec). `flags` adds
+/// spawn flags (POSIX_SPAWN_SETSID), `envp` replaces the environment.
+/// Destroys `fa`; returns the pid, or -1 after a failed expectation.
+inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actions_t& fa, short flags = 0,
+                         char* const* envp = environ) {
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -322,9 +326,9 @@ inline pid_t spawn_clean(std::vector<std::string> argv_s, posix_spawn_file_actio
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr, static_cast<short>(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | flags));
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv[0], &fa, &attr, argv.data(), envp);
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   EXPECT_EQ(rc, 0) << "spawn " << argv[0];
@@ -377,7 +381,8 @@ class CliTest : public ::testing::Test {
     auto err_path = dir_ / (".err" + std::to_string(runs_));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
+    const fs::path cwd = opts.cwd.empty() ? dir_ : dir_ / opts.cwd;
+    posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
     std::string in = opts.stdin_file.empty() ? "/dev/null" : (dir_ / opts.stdin_file).string();
     posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

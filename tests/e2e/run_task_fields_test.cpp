@@ -102,3 +102,30 @@ TEST_F(RunTaskFields, TasksGetTheOpenFileLimitSluiceWasGivenNotItsRaisedOne) {
   EXPECT_EQ(lines[1].find(" " + std::to_string(lowered.rlim_cur) + " "), std::string::npos)
       << lines[1];
 }
+
+// A line of $SLUICE_OUTPUT that is neither KEY=VALUE nor KEY<<DELIMITER used
+// to be dropped: the dependent then failed on an unset output, far from the
+// mistake. Now the writer fails, naming the line.
+TEST_F(RunTaskFields, ABadSluiceOutputLineFailsItsTaskNamingTheLine) {
+  write("sluice.yaml",
+        "tasks:\n"
+        "  produce:\n"
+        "    run: |\n"
+        "      echo 'ok=1' >> \"$SLUICE_OUTPUT\"\n"
+        "      echo 'url = http://x' >> \"$SLUICE_OUTPUT\"\n"
+        "  consume:\n"
+        "    needs: [produce]\n"
+        "    cmd: [echo, \"${{ tasks.produce.outputs.ok }}\"]\n");
+  auto r = run({"run", "--events", "events.jsonl", "-k"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"produce", "consume"});
+  auto f = ev.finished("produce");
+  EXPECT_EQ(f.value("status", ""), "failed") << f.dump();
+  EXPECT_EQ(f.value("error", ""),
+            "$SLUICE_OUTPUT line 2: invalid key 'url ' (a key is letters, digits, '_' and '-') in "
+            "'url = http://x'")
+      << f.dump();
+  EXPECT_EQ(ev.finished("consume").value("reason", ""), "dependency_failed");
+  EXPECT_NE((r.out + r.err).find("$SLUICE_OUTPUT line 2"), std::string::npos) << r.out << r.err;
+}

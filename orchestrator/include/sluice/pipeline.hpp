@@ -313,6 +313,9 @@ struct Pipeline {
   int max_parallel = 0;  ///< 0 = the number of CPUs
   std::vector<Pool> pools;
   std::vector<Task> tasks;  ///< file order (includes at their include point), matrix expanded
+  /// What a run without targets runs (`default_targets:`): task names,
+  /// matrix bases or absolute output paths; empty = every task.
+  std::vector<std::string> default_targets;
 
   /// The task called `name`, or nullopt.
   std::optional<TaskId> find(std::string_view name) const;

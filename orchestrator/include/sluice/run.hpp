@@ -33,7 +33,9 @@ enum class OutputMode : std::uint8_t { Prefixed, Grouped, Interleaved, Quiet, No
 enum class ColorMode : std::uint8_t { Auto, Always, Never };
 
 struct RunOptions {
-  std::vector<std::string> targets;  ///< task names, matrix bases or output paths; empty = all
+  /// Task names, matrix bases or output paths; empty = the pipeline's
+  /// default_targets, or every task when it has none.
+  std::vector<std::string> targets;
   std::string cwd;                   ///< for relative output targets; empty = current directory
   int jobs = 0;                      ///< overrides max_parallel when > 0
   bool keep_going = false;

@@ -1,5 +1,11 @@
-/// The text of `sluice run -n`: what would run, in order, one task a line,
-/// touching nothing (no process, no file, no state). Pure function.
+/// The text of `sluice run -n`: what would run, in order, touching nothing
+/// (no process, no file, no state), as `make -n` shows it: each task's
+/// command line with the values in place (`name: echo hello world`), a
+/// script of several lines whole, indented under `name:`. A value stands
+/// quoted for where it is in the script, so the text means what would run;
+/// a task output, known only once its task has run, shows as
+/// `<output of TASK.KEY>`. `if:` conditions are not run, so not shown.
+/// Pure function.
 #pragma once
 
 #include <string>

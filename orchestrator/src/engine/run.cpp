@@ -24,13 +24,14 @@ namespace {
 
 std::vector<TaskId> select_tasks(const Pipeline& p, const Graph& g, const RunOptions& o,
                                  std::vector<Diagnostic>& errors) {
-  if (o.targets.empty()) return g.topological_order();
+  const std::vector<std::string>& targets = o.targets.empty() ? p.default_targets : o.targets;
+  if (targets.empty()) return g.topological_order();
   std::string cwd = o.cwd;
   if (cwd.empty()) {
     std::error_code ec;
     cwd = std::filesystem::current_path(ec).string();
   }
-  return g.select(p, o.targets, cwd, errors);
+  return g.select(p, targets, cwd, errors);
 }
 
 }  // namespace

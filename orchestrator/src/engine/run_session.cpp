@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 
 #include "engine/writer_output.hpp"
@@ -46,23 +47,6 @@ struct RunHandleAccess {
 };
 
 namespace {
-
-detail::OutputMode console_mode(sluice::OutputMode m) {
-  switch (m) {
-    case sluice::OutputMode::Grouped: return detail::OutputMode::Grouped;
-    case sluice::OutputMode::Interleaved: return detail::OutputMode::Interleaved;
-    case sluice::OutputMode::Quiet: return detail::OutputMode::Quiet;
-    default: return detail::OutputMode::Prefixed;
-  }
-}
-
-detail::ColorMode console_color(sluice::ColorMode m) {
-  switch (m) {
-    case sluice::ColorMode::Always: return detail::ColorMode::Always;
-    case sluice::ColorMode::Never: return detail::ColorMode::Never;
-    default: return detail::ColorMode::Auto;
-  }
-}
 
 /// The runner as the scheduler drives it, with one step first: an
 /// interactive task gets the console before its process exists, so that
@@ -140,6 +124,7 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
     for (auto& [k, v] : kv) map[k] = std::move(v);
   };
   hooks.open_outputs = [this](TaskId t, int attempt) { return files_.open(t, attempt); };
+  hooks.finish_outputs = [this](TaskId t) { return files_.finish(t); };
   runner_ = std::make_unique<LocalProcessRunner>(*loop_, pipeline_, std::move(runner_options),
                                                  std::move(hooks));
   runner_->set_listener(this);
@@ -162,8 +147,17 @@ RunSession::RunSession(const Pipeline& pipeline, const Graph& graph, std::vector
           *loop_, sig, [this](int signo) { interrupt(signo); }));
       signals_.back()->unref();
     }
+    // Only running time counts toward timeouts: the clocks stop with the run.
     job_control_ = std::make_unique<JobControl>(
-        *loop_, [this] { runner_->stop_tasks(); }, [this] { runner_->continue_tasks(); });
+        *loop_,
+        [this] {
+          scheduler_->on_run_stopped();
+          runner_->stop_tasks();
+        },
+        [this] {
+          runner_->continue_tasks();
+          scheduler_->on_run_continued();
+        });
   }
   if (handle_) {
     posts_ = std::make_unique<PostQueue>(*loop_);
@@ -199,8 +193,8 @@ void RunSession::make_sinks() {
   console_out_ = std::make_unique<WriterOutput>(*loop_, events_on_stdout ? STDERR_FILENO
                                                                          : STDOUT_FILENO);
   ConsoleOptions c;
-  c.mode = console_mode(options_.output);
-  c.color = console_color(options_.color);
+  c.mode = options_.output;
+  c.color = options_.color;
   c.no_color_env = no_color_env();
   c.summary = !options_.quiet;
   c.verbose = options_.verbose;
@@ -261,7 +255,14 @@ RunResult RunSession::run() {
   console_.reset();
   console_out_.reset();
   timers_.reset();
-  loop_->close();
+  // A handle still open here, or a loop libuv will not close, is a bug of
+  // ours (ARCHITECTURE: the loop closes cleanly at the end of every run):
+  // say so rather than end as if all were well.
+  bool closed = loop_->close();
+  if (!closed || loop_->leaked_handles() > 0) {
+    throw std::logic_error("the event loop did not close cleanly (" +
+                           std::to_string(loop_->leaked_handles()) + " handle(s) left open)");
+  }
   return result;
 }
 
@@ -270,6 +271,9 @@ RunResult RunSession::run() {
 void RunSession::interrupt(int signo) {
   runner_->bound_drains();
   scheduler_->interrupt(signo);
+  // Said at once, not when the tasks have ended (SPEC §4).
+  if (console_ && scheduler_->interrupt_signal())
+    console_->interrupting(*scheduler_->interrupt_signal(), scheduler_->killing());
 }
 
 void RunSession::deliver_cancels() {

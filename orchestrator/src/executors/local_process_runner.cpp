@@ -57,9 +57,26 @@ std::string LocalProcessRunner::next_output_path(std::string& error) {
       ::rmdir(dir.c_str());
       return {};
     }
+    if (!start_watchdog(dir, error)) {
+      output_dir_fd_.reset();
+      ::rmdir(dir.c_str());
+      return {};
+    }
     output_dir_ = std::move(dir);
   }
   return output_dir_ + "/output-" + std::to_string(++output_counter_);
+}
+
+bool LocalProcessRunner::start_watchdog(const std::string& dir, std::string& error) {
+  watchdog_ = Watchdog::start(supervisor_.token_prefix(), error);
+  if (!error.empty()) return false;
+  if (watchdog_) {
+    // It works from "/": a relative $TMPDIR must not become another directory.
+    std::error_code ec;
+    watchdog_->set_temp_dir(std::filesystem::absolute(dir, ec).string());
+    supervisor_.set_watchdog(watchdog_.get());
+  }
+  return true;
 }
 
 void LocalProcessRunner::start(TaskId task, int attempt) {

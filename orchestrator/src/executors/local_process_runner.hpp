@@ -8,7 +8,8 @@
 /// script's SLUICE_V_n values, then the secrets, then SLUICE_OUTPUT, later
 /// entries winning, plus the supervisor's SLUICE_PROCESS_TOKEN. SLUICE_OUTPUT
 /// names a fresh path per attempt in a private directory made once per runner
-/// (mkdtemp, 0700, removed with the runner). The file is NOT created for the
+/// (mkdtemp, 0700, removed with the runner; and by the run's Watchdog, made
+/// with it, should sluice die). The file is NOT created for the
 /// task: creating and unlinking a file per attempt cost more than the rest of
 /// the spawn on ext4; `>>` creates it, and after the exit a missing file
 /// (ENOENT, the common case) means no outputs. `tasks.X.outputs.KEY` templates are resolved through
@@ -49,6 +50,7 @@
 #include "runtime/spawn.hpp"
 #include "runtime/timer.hpp"
 #include "runtime/unique_fd.hpp"
+#include "runtime/watchdog.hpp"
 #include "sluice/events.hpp"
 #include "sluice/pipeline.hpp"
 
@@ -82,6 +84,10 @@ struct LocalRunnerHooks {
   /// `stdout/stderr: {file}` copies). A non-empty error fails the attempt
   /// like a spawn error, before anything runs.
   std::function<std::string(TaskId, int attempt)> open_outputs;
+  /// After the attempt's last output line: closes what open_outputs opened.
+  /// A non-empty error (a write that failed: a full disk) fails an attempt
+  /// that would otherwise have succeeded.
+  std::function<std::string(TaskId)> finish_outputs;
 };
 
 class ProcessTask;
@@ -125,11 +131,15 @@ class LocalProcessRunner final : public TaskRunner {
   friend class ProcessTask;
   void task_started(TaskId task, int pid);
   void task_finished(TaskId task, AttemptOutcome outcome);
+  bool start_watchdog(const std::string& dir, std::string& error);
 
   Loop& loop_;
   const Pipeline& pipeline_;
   LocalRunnerOptions options_;
   LocalRunnerHooks hooks_;
+  /// Made with the private directory, at the first process task; goes
+  /// after the supervisor, once every process of the run is gone.
+  std::unique_ptr<Watchdog> watchdog_;
   ProcessSupervisor supervisor_;
   ReadBuffer buffer_;
   /// sluice's environ, copied once; a task's additions are merged per spawn.

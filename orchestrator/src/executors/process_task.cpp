@@ -10,6 +10,7 @@
 
 #include "executors/local_process_runner.hpp"
 #include "executors/output_file.hpp"
+#include "runtime/open_user_file.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -244,9 +245,9 @@ void ProcessTask::start_action() {
       }
       case StdinSpec::Kind::File:
         // The file itself becomes the child's stdin: streamed by the kernel.
-        stdin_fd_.reset(::open(task_.extras().stdin_spec.path.c_str(), O_RDONLY | O_CLOEXEC));
+        stdin_fd_ = open_user_file(task_.extras().stdin_spec.path, O_RDONLY, 0, error);
         if (!stdin_fd_.valid()) {
-          fail.error = "stdin file " + task_.extras().stdin_spec.path + ": " + std::strerror(errno);
+          fail.error = "stdin file " + task_.extras().stdin_spec.path + ": " + error;
           finish_later(fail);
           return;
         }
@@ -303,12 +304,20 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
   out.cpu_ms = st.cpu_ms;
   out.max_rss_kb = st.max_rss_kb;
   if (!st.exit_code && !st.signal) out.error = "exit status lost (reaped elsewhere)";
+  if (runner_.hooks_.finish_outputs) {
+    std::string e = runner_.hooks_.finish_outputs(id_);
+    if (out.succeeded()) out.error = std::move(e);
+  }
   if (out.succeeded()) {
     if (auto missing = outputs_.first_missing()) out.error = "output not created: " + *missing;
   }
   if (out.succeeded()) {
-    auto pairs = parse_output_file(take_output_file());
-    if (!pairs.empty() && runner_.hooks_.on_task_outputs) runner_.hooks_.on_task_outputs(id_, std::move(pairs));
+    OutputFile file = parse_output_file(take_output_file());
+    if (!file.error.empty()) {
+      out.error = "$SLUICE_OUTPUT " + file.error;
+    } else if (!file.values.empty() && runner_.hooks_.on_task_outputs) {
+      runner_.hooks_.on_task_outputs(id_, std::move(file.values));
+    }
   }
   if (!out.succeeded() || signalled_) outputs_.remove_changed();
   finish(out);

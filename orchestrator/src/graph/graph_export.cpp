@@ -1,7 +1,14 @@
 // Graph::to_dot, to_mermaid and to_json: the graph as text for `sluice graph`.
 // Edges point from a dependency to its dependent (the order things run in).
+// A stream edge (`stdin: {task: X}`: X's stdout feeds the task while both
+// run) is not a dependency; each format draws it apart: dot dashed and
+// labelled `stdout`, mermaid as a dotted `-. stdout .->` link, json as the
+// task's "stdin_from".
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "sluice/graph.hpp"
 
@@ -22,15 +29,38 @@ std::string dot_quote(std::string_view s) {
   return out + '"';
 }
 
-// Mermaid labels are quoted; a quote inside becomes the entity #quot;.
+// Mermaid labels are quoted and rendered as HTML, and mermaid reads `#...;`
+// as an entity code: `"` would end the label, `<` `>` `&` would be markup,
+// and `#` could start an entity. Each becomes its numeric code (`#60;`).
 std::string mermaid_label(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"') out += "#quot;";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    switch (c) {
+      case '"': out += "#34;"; break;
+      case '#': out += "#35;"; break;
+      case '&': out += "#38;"; break;
+      case '<': out += "#60;"; break;
+      case '>': out += "#62;"; break;
+      case '\n': out += ' '; break;
+      default: out += c;
+    }
   }
   return out + '"';
+}
+
+// The stream edges (source, reader), in reader order; names are looked up
+// in one index, built only when there is an edge.
+std::vector<std::pair<TaskId, TaskId>> stream_edges(const Pipeline& p) {
+  std::vector<std::pair<TaskId, TaskId>> out;
+  std::unordered_map<std::string_view, TaskId> by_name;
+  for (TaskId t = 0; t < p.tasks.size(); ++t) {
+    const StdinSpec& in = p.tasks[t].extras().stdin_spec;
+    if (in.kind != StdinSpec::Kind::Task) continue;
+    if (by_name.empty())
+      for (TaskId i = 0; i < p.tasks.size(); ++i) by_name.emplace(p.tasks[i].name, i);
+    if (auto it = by_name.find(in.path); it != by_name.end()) out.emplace_back(it->second, t);
+  }
+  return out;
 }
 
 }  // namespace
@@ -41,6 +71,9 @@ std::string Graph::to_dot(const Pipeline& p) const {
   for (TaskId t = 0; t < size(); ++t)
     for (TaskId d : dependencies(t))
       out += "  " + dot_quote(p.tasks[d].name) + " -> " + dot_quote(p.tasks[t].name) + ";\n";
+  for (auto [from, to] : stream_edges(p))
+    out += "  " + dot_quote(p.tasks[from].name) + " -> " + dot_quote(p.tasks[to].name) +
+           " [style=dashed, label=\"stdout\"];\n";
   return out + "}\n";
 }
 
@@ -52,11 +85,15 @@ std::string Graph::to_mermaid(const Pipeline& p) const {
   for (TaskId t = 0; t < size(); ++t)
     for (TaskId d : dependencies(t))
       out += "  t" + std::to_string(d) + " --> t" + std::to_string(t) + "\n";
+  for (auto [from, to] : stream_edges(p))
+    out += "  t" + std::to_string(from) + " -. stdout .-> t" + std::to_string(to) + "\n";
   return out;
 }
 
 std::string Graph::to_json(const Pipeline& p) const {
   using nlohmann::json;
+  std::vector<json> stdin_from(size(), json(nullptr));
+  for (auto [from, to] : stream_edges(p)) stdin_from[to] = p.tasks[from].name;
   json tasks = json::array();
   for (TaskId t = 0; t < size(); ++t) {
     const Task& task = p.tasks[t];
@@ -71,7 +108,8 @@ std::string Graph::to_json(const Pipeline& p) const {
                      {"pool", task.pool().empty() ? json(nullptr) : json(task.pool())},
                      {"matrix", std::move(matrix)},
                      {"inputs", task.inputs},
-                     {"outputs", task.outputs}});
+                     {"outputs", task.outputs},
+                     {"stdin_from", std::move(stdin_from[t])}});
   }
   json order = json::array();
   for (TaskId t : order_) order.push_back(p.tasks[t].name);

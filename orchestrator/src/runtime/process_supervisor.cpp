@@ -94,6 +94,18 @@ ProcessSupervisor::~ProcessSupervisor() {
   if (!subreaper_) kill_escapees();
 }
 
+void ProcessSupervisor::child_started(int pid, int pgid) {
+  live_.insert(pid);
+  if (watchdog_ && pgid > 0) watchdog_->add_group(pgid);
+}
+
+void ProcessSupervisor::child_reaped(int pid) {
+  live_.erase(pid);
+  // Reaped, its pid may be reused: the group number must not stay recorded.
+  // Members still in the group carry the token, which the watchdog scans for.
+  if (watchdog_) watchdog_->remove_group(pid);
+}
+
 std::string ProcessSupervisor::new_token() { return prefix_ + std::to_string(++counter_); }
 
 int ProcessSupervisor::kill_escapees() {
@@ -176,7 +188,7 @@ int ProcessSupervisor::sweep_orphans(int pgid, const std::string& token) {
   int found = 0;
   std::string entry;
   for (int pid : orphan_candidates()) {
-    if (live_.count(pid)) continue;
+    if (live_.count(pid) || (watchdog_ && pid == watchdog_->pid())) continue;
     bool known = false;
     for (const Orphan& o : pending_) known = known || o.pid == pid;
     if (known) continue;

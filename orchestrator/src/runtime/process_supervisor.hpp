@@ -31,6 +31,8 @@
 /// time>.<n>`) and SIGKILLs them, without waiting: they are not our
 /// children. One scan per run, nothing per task.
 ///
+/// When sluice itself dies, the run's Watchdog takes over (see there).
+///
 /// Known gaps: an escapee that cleared its environment and left the group is
 /// not attributable; one that exited before the sweep stays a zombie until
 /// sluice exits (reaping an unattributed zombie could steal an embedder's
@@ -47,6 +49,7 @@
 #include "runtime/loop.hpp"
 #include "runtime/timer.hpp"
 #include "runtime/unique_fd.hpp"
+#include "runtime/watchdog.hpp"
 
 namespace sluice::detail {
 
@@ -68,8 +71,13 @@ class ProcessSupervisor {
   /// SIGKILLs every process, anywhere, whose environment holds one of our
   /// tokens (one /proc scan; not waited for). Returns how many.
   int kill_escapees();
-  void child_started(int pid) { live_.insert(pid); }
-  void child_reaped(int pid) { live_.erase(pid); }
+  /// A task's process was spawned; `pgid` is its own group (its pid), or 0
+  /// when it shares sluice's.
+  void child_started(int pid, int pgid);
+  void child_reaped(int pid);
+  /// The run's watchdog (see watchdog.hpp): told each task group while its
+  /// leader lives, and never taken for an orphan. Null: none.
+  void set_watchdog(Watchdog* watchdog) { watchdog_ = watchdog; }
 
   /// The task's process ended: SIGKILL its group (pgid 0: none) and every
   /// orphan attributed to it; returns how many orphans were found.
@@ -104,6 +112,7 @@ class ProcessSupervisor {
   std::vector<int> candidates_;  ///< reused result
   std::unordered_set<int> live_;
   std::vector<Orphan> pending_;
+  Watchdog* watchdog_ = nullptr;
 };
 
 }  // namespace sluice::detail

@@ -16,10 +16,13 @@
 #include <memory>
 #include <string_view>
 
+#include "runtime/close_fds.hpp"
+#include "runtime/raw_syscall.hpp"
+
 namespace sluice::detail {
 namespace {
 
-enum class Stage : int { None, Group, DeathSignal, Rlimit, Chdir, Stdio, Exec };
+enum class Stage : int { None, Group, DeathSignal, Rlimit, Chdir, Stdio, CloseFds, Exec };
 
 /// Shared with the child through CLONE_VM; everything is ready-made.
 struct ChildArgs {
@@ -36,14 +39,6 @@ struct ChildArgs {
   // Written by the child.
   volatile int stage = 0;
   volatile int err = 0;
-};
-
-/// The kernel's sigaction layout (glibc's struct differs).
-struct KernelSigaction {
-  void (*handler)(int);
-  unsigned long flags;
-  void (*restorer)();
-  std::uint64_t mask;
 };
 
 struct KernelRlimit {
@@ -93,7 +88,10 @@ int child_main(void* raw) {
     long rc = src == slot ? syscall(SYS_fcntl, slot, F_SETFD, 0) : syscall(SYS_dup3, src, slot, 0);
     if (rc < 0) child_fail(a, Stage::Stdio);
   }
-  syscall(SYS_close_range, 3u, ~0u, 0u);
+  if (int rc = close_fds_from(3); rc != 0) {
+    errno = -rc;
+    child_fail(a, Stage::CloseFds);
+  }
   // A stop signal sent to sluice's group before our setpgid is pending here
   // (everything is blocked): unblocked, it would stop us in our new group,
   // where fg's SIGCONT never comes, with sluice waiting for our exec. Setting
@@ -250,6 +248,8 @@ std::string describe(Stage stage, int err, const SpawnRequest& req,
       return "spawn " + quoted(name) + ": setrlimit(RLIMIT_NOFILE): " + std::strerror(err);
     case Stage::Stdio:
       return "spawn " + quoted(name) + ": dup2: " + std::strerror(err);
+    case Stage::CloseFds:
+      return "spawn " + quoted(name) + ": cannot close the fds it must not inherit: " + std::strerror(err);
     case Stage::None:
       break;
   }

@@ -10,8 +10,8 @@
 /// SIGKILL (and exits if the parent already died), resets the signal
 /// dispositions that must not survive the exec (see signals_to_reset), restores
 /// the soft RLIMIT_NOFILE that the guards raised, chdir()s, dup2s the stdio
-/// fds, closes every fd >= 3 (close_range: an inherited fd 100 would
-/// otherwise leak), discards a pending SIGTSTP/SIGTTIN/SIGTTOU (sent to
+/// fds, closes every fd >= 3 (an inherited fd 100 would otherwise leak; see
+/// close_fds.hpp: a child that cannot close them fails), discards a pending SIGTSTP/SIGTTIN/SIGTTOU (sent to
 /// sluice's group before the setpgid: it would stop the child in its new
 /// group, where fg's SIGCONT never comes, and sluice with it), unblocks all
 /// signals and tries execve on each PATH candidate (PATH from the CHILD's

@@ -66,7 +66,7 @@ std::optional<SpawnError> Subprocess::start(SubprocessOptions options) {
   pid_ = child.pid;
   pgid_ = options_.spawn.new_process_group ? child.pid : 0;
   inherited_rss_kb_ = child.inherited_max_rss_kb;
-  supervisor_.child_started(pid_);
+  supervisor_.child_started(pid_, pgid_);
   watcher_ = std::make_unique<ExitWatcher>(loop_, pid_, std::move(child.pidfd),
                                            [this](const ExitStatus& s) { on_exit(s); });
   if (options_.capture) {

@@ -18,6 +18,10 @@ void Timer::start(std::chrono::milliseconds delay, std::function<void()> fn,
   auto ms = [](std::chrono::milliseconds d) {
     return static_cast<std::uint64_t>(d.count() < 0 ? 0 : d.count());
   };
+  // libuv counts from the loop's cached time, refreshed only when the loop
+  // turns: after slow work on this thread (a big parse, filling memory, a
+  // sanitizer build) it is stale by that much and the timer would fire early.
+  uv_update_time(handle_.raw()->loop);
   uv_timer_start(handle_.raw(), &Timer::on_timer, ms(delay), ms(repeat));
 }
 

@@ -21,7 +21,8 @@ class Timer {
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
 
-  /// (Re)arms the timer; `fn` may stop, restart or destroy this Timer.
+  /// (Re)arms the timer, counting `delay` from now (not from the loop's
+  /// cached time); `fn` may stop, restart or destroy this Timer.
   void start(std::chrono::milliseconds delay, std::function<void()> fn,
              std::chrono::milliseconds repeat = std::chrono::milliseconds{0});
   void stop();

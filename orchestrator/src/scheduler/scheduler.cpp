@@ -8,7 +8,6 @@
 #include <random>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 
 namespace sluice::detail {
 namespace {
@@ -43,7 +42,12 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
       options_(std::move(options)),
       runner_(runner),
       timers_(timers),
-      on_event_(std::move(on_event)) {
+      on_event_(std::move(on_event)),
+      pools_(pipeline, timers, [this](int pool) {
+        wake_pool(pool);
+        pump();
+        maybe_done();
+      }) {
   if (!options_.random) options_.random = default_random();
   if (options_.max_parallel > 0) {
     max_parallel_ = options_.max_parallel;
@@ -53,15 +57,6 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
     max_parallel_ = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   }
   free_slots_ = max_parallel_;
-
-  std::unordered_map<std::string_view, int> pool_index;
-  for (const Pool& p : pipeline_.pools) {
-    pool_index.emplace(p.name, static_cast<int>(pools_.size()));
-    pools_.emplace_back(p.size, p.rate_per_second);
-  }
-  interactive_pool_ = static_cast<int>(pools_.size());
-  pools_.emplace_back(1, 0.0);
-  rate_timers_.resize(pools_.size());
 
   // State only for the selected tasks: running 2,000 tasks of a 100,000-task
   // pipeline must not build (and later walk) state for the other 98,000.
@@ -75,10 +70,7 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
     slot_of_[t] = static_cast<std::uint32_t>(tasks_.size());
     s.always = task.always;
     s.weight = std::clamp(task.extras().resources.cpus, 1, max_parallel_);
-    if (!task.pool().empty()) {
-      auto it = pool_index.find(task.pool());
-      if (it != pool_index.end()) s.pool = it->second;
-    }
+    if (!task.pool().empty()) s.pool = pools_.find(task.pool());
     selected_.push_back(t);
   }
   for (TaskId t : selected_)
@@ -89,11 +81,10 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
 
 Scheduler::~Scheduler() {
   for (TaskState& s : tasks_) {
-    cancel_timer(s.timeout_timer);
-    cancel_timer(s.kill_timer);
+    s.timeout_timer.cancel();
+    s.kill_timer.cancel();
     cancel_timer(s.retry_timer);
   }
-  for (auto& id : rate_timers_) cancel_timer(id);
 }
 
 void Scheduler::start() {
@@ -122,8 +113,8 @@ void Scheduler::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
   if (!found || found->state != State::Running) return;
   TaskState& s = *found;
   const Task& spec = pipeline_.tasks[task];
-  cancel_timer(s.timeout_timer);
-  cancel_timer(s.kill_timer);
+  s.timeout_timer.cancel();
+  s.kill_timer.cancel();
   release_slots(task);
   if (outcome.skipped_by_if) {
     // Only the `if` ran: the attempt never started (no TaskStarted), so it is
@@ -138,7 +129,7 @@ void Scheduler::on_task_finished(TaskId task, const AttemptOutcome& outcome) {
     finish_attempt(task, outcome);
   }
   if (s.pool >= 0) wake_pool(s.pool);
-  if (spec.interactive) wake_pool(interactive_pool_);
+  if (spec.interactive) wake_pool(pools_.interactive());
   pump();
   maybe_done();
 }
@@ -150,9 +141,18 @@ void Scheduler::finish_attempt(TaskId task, const AttemptOutcome& outcome) {
     finish(task, TaskStatus::Succeeded, SkipReason::None, false);
     return;
   }
-  const bool cancelled = (s.cancel_requested || killing_) && !s.timed_out;
+  // See scheduler.hpp: the user's Ctrl-C, which sluice is about to see too.
+  const bool user_interrupt = spec.interactive && outcome.signal == SIGINT && !s.timed_out;
+  const bool cancelled = (s.cancel_requested || killing_ || user_interrupt) && !s.timed_out;
   if (cancelled) {
+    const bool interrupts_run = user_interrupt && !signal_;
+    if (interrupts_run) {
+      signal_ = SIGINT;
+      sigint_expected_ = true;
+      cancelling_ = true;  // before finish(): its dependents are cancelled, not skipped
+    }
     finish(task, TaskStatus::Cancelled, SkipReason::None, false);
+    if (interrupts_run) begin_cancel();
     return;
   }
   if (may_retry(s) && should_retry(spec.extras().retry, outcome, s.timed_out, s.attempts)) {
@@ -181,9 +181,33 @@ void Scheduler::interrupt(int signo) {
     maybe_done();
     return;
   }
+  if (signo == SIGINT && sigint_expected_) {
+    sigint_expected_ = false;
+    return;
+  }
   if (signo == SIGINT && !killing_ && started_) {
     kill_all();
     maybe_done();
+  }
+}
+
+void Scheduler::on_run_stopped() {
+  if (stopped_ || done_) return;
+  stopped_ = true;
+  for (TaskId t : selected_) {
+    TaskState& s = state(t);
+    s.timeout_timer.pause();
+    s.kill_timer.pause();
+  }
+}
+
+void Scheduler::on_run_continued() {
+  if (!stopped_) return;
+  stopped_ = false;
+  for (TaskId t : selected_) {
+    TaskState& s = state(t);
+    s.timeout_timer.resume();
+    s.kill_timer.resume();
   }
 }
 
@@ -211,11 +235,10 @@ void Scheduler::pump() {
       continue;
     }
     PoolLimit::Block why = PoolLimit::Block::None;
-    const int pool = blocking_pool(t, why);
+    const int pool = pools_.blocking(s.pool, pipeline_.tasks[t].interactive, why);
     if (pool >= 0) {
       ready_.pop();
-      pools_[pool].waiting().push(t, pipeline_.tasks[t].priority);
-      if (why == PoolLimit::Block::Rate) arm_rate_timer(pool);
+      pools_.park(pool, t, pipeline_.tasks[t].priority, why);
       continue;
     }
     if (s.weight > free_slots_) break;  // strict order: see scheduler.hpp
@@ -225,72 +248,29 @@ void Scheduler::pump() {
   pumping_ = false;
 }
 
-int Scheduler::blocking_pool(TaskId t, PoolLimit::Block& why) const {
-  const auto now = timers_.now();
-  const int pool = state(t).pool;
-  if (pool >= 0) {
-    why = pools_[pool].blocked(now);
-    if (why != PoolLimit::Block::None) return pool;
-  }
-  if (pipeline_.tasks[t].interactive) {
-    why = pools_[interactive_pool_].blocked(now);
-    if (why != PoolLimit::Block::None) return interactive_pool_;
-  }
-  why = PoolLimit::Block::None;
-  return -1;
-}
-
-/// Moves the best task waiting for `pool` back to the ready queue when the
-/// pool would admit it now. One at a time: each start, finish or rate tick of
-/// the pool calls this again.
+/// Gives the best task parked by `pool` back to the ready queue when the
+/// pool would admit it now.
 void Scheduler::wake_pool(int pool) {
-  PoolLimit& p = pools_[pool];
-  ReadyQueue& waiting = p.waiting();
-  while (!waiting.empty() && state(waiting.top()).state != State::Ready) waiting.pop();
-  if (waiting.empty()) return;
-  switch (p.blocked(timers_.now())) {
-    case PoolLimit::Block::Size: return;
-    case PoolLimit::Block::Rate: arm_rate_timer(pool); return;
-    case PoolLimit::Block::None: break;
-  }
-  const TaskId t = waiting.top();
-  waiting.pop();
-  ready_.push(t, pipeline_.tasks[t].priority);
-}
-
-void Scheduler::arm_rate_timer(int pool) {
-  if (rate_timers_[pool]) return;
-  const auto wait = pools_[pool].next_start() - timers_.now();
-  // Rounded up: waking before the spacing has passed would only re-arm.
-  const auto delay = std::max(std::chrono::ceil<Duration>(wait), Duration(1));
-  rate_timers_[pool] = timers_.after(delay, [this, pool] {
-    rate_timers_[pool].reset();
-    wake_pool(pool);
-    pump();
-    maybe_done();
-  });
+  auto t = pools_.wake(pool, [this](TaskId w) { return state(w).state == State::Ready; });
+  if (t) ready_.push(*t, pipeline_.tasks[*t].priority);
 }
 
 void Scheduler::start_task(TaskId t) {
   TaskState& s = state(t);
   const Task& spec = pipeline_.tasks[t];
-  const auto now = timers_.now();
   s.state = State::Running;
   ++s.attempts;
-  if (s.attempts == 1) s.first_start = now;
+  if (s.attempts == 1) s.first_start = timers_.now();
   s.cancel_requested = false;
   s.timed_out = false;
   s.started_reported = false;
   free_slots_ -= s.weight;
   ++running_count_;
-  if (s.pool >= 0) pools_[s.pool].started(now);
-  if (spec.interactive) pools_[interactive_pool_].started(now);
-  if (spec.timeout) {
+  pools_.started(s.pool, spec.interactive);
+  if (spec.timeout && spec.timeout->count() > 0) {  // 0: no timeout (SPEC §1.2)
     const int attempt = s.attempts;
-    s.timeout_timer = timers_.after(*spec.timeout, [this, t, attempt] {
-      state(t).timeout_timer.reset();
-      on_timeout(t, attempt);
-    });
+    s.timeout_timer.start(
+        timers_, *spec.timeout, [this, t, attempt] { on_timeout(t, attempt); }, stopped_);
   }
   runner_.start(t, s.attempts);
   // The pool may admit another waiter now, or only after its rate spacing.
@@ -305,14 +285,16 @@ void Scheduler::emit_started(TaskId t, int pid) {
 
 void Scheduler::terminate_task(TaskId t) {
   TaskState& s = state(t);
-  if (s.kill_timer) return;  // already terminating: TERM was sent, KILL is due
+  if (s.kill_timer.active()) return;  // already terminating: TERM was sent, KILL is due
   runner_.terminate(t);
   const int attempt = s.attempts;
-  s.kill_timer = timers_.after(pipeline_.tasks[t].grace, [this, t, attempt] {
-    TaskState& st = state(t);
-    st.kill_timer.reset();
-    if (st.state == State::Running && st.attempts == attempt) runner_.kill(t);
-  });
+  s.kill_timer.start(
+      timers_, pipeline_.tasks[t].grace,
+      [this, t, attempt] {
+        const TaskState& st = state(t);
+        if (st.state == State::Running && st.attempts == attempt) runner_.kill(t);
+      },
+      stopped_);
 }
 
 void Scheduler::on_timeout(TaskId t, int attempt) {
@@ -348,8 +330,7 @@ void Scheduler::release_slots(TaskId t) {
   TaskState& s = state(t);
   free_slots_ += s.weight;
   --running_count_;
-  if (s.pool >= 0) pools_[s.pool].finished();
-  if (pipeline_.tasks[t].interactive) pools_[interactive_pool_].finished();
+  pools_.finished(s.pool, pipeline_.tasks[t].interactive);
 }
 
 void Scheduler::cancel_timer(std::optional<Timers::TimerId>& id) {
@@ -461,8 +442,8 @@ void Scheduler::kill_all() {
     switch (s.state) {
       case State::Running:
         s.cancel_requested = true;
-        cancel_timer(s.kill_timer);
-        cancel_timer(s.timeout_timer);
+        s.kill_timer.cancel();
+        s.timeout_timer.cancel();
         runner_.kill(t);
         break;
       case State::Waiting:
@@ -478,7 +459,7 @@ void Scheduler::kill_all() {
 
 void Scheduler::maybe_done() {
   if (done_ || !started_ || unfinished_ > 0) return;
-  for (auto& id : rate_timers_) cancel_timer(id);
+  pools_.cancel_timers();
   done_ = true;
   summary_.ts = Clock::now();
   summary_.status = signal_ ? RunStatus::Interrupted

@@ -33,6 +33,14 @@
 ///   finishes without it (a spawn failure) gets one with pid 0 first, except
 ///   an attempt skipped by its `if`: only its condition ran, so it is not
 ///   counted in TaskFinished::attempts (0 when it was the first).
+/// - `timeout: 0` arms no timer (no timeout). While the run is stopped
+///   (on_run_stopped) timeouts and grace periods do not count; retry delays
+///   and pool rates keep wall time.
+/// - An `interactive` task that dies of SIGINT was ended by the user's
+///   Ctrl-C (it shares sluice's process group and terminal, so sluice got the
+///   same SIGINT, which may be dispatched after the exit): it is `cancelled`
+///   and the run is interrupted by SIGINT, as bash takes a child's death by
+///   SIGINT; the next SIGINT is taken as that same keypress, not a second.
 ///
 /// Roadmap hooks: releasing a task's dependents (release_dependents) is a
 /// step of its own, today taken by finish(); a service will take it when it
@@ -47,7 +55,8 @@
 #include <vector>
 
 #include "executors/task_runner.hpp"
-#include "scheduler/pool_limit.hpp"
+#include "scheduler/pausable_timer.hpp"
+#include "scheduler/pool_set.hpp"
 #include "scheduler/ready_queue.hpp"
 #include "scheduler/retry_backoff.hpp"
 #include "sluice/events.hpp"
@@ -91,6 +100,11 @@ class Scheduler {
   /// TERM, then KILL after their grace; `always` tasks still run). A second
   /// SIGINT kills everything at once, `always` tasks too.
   void interrupt(int signo);
+  /// The run is stopped (Ctrl-Z: every task group got SIGSTOP): timeouts
+  /// and grace periods stop counting until on_run_continued(). Repeats and
+  /// a continue without a stop are no-ops.
+  void on_run_stopped();
+  void on_run_continued();
 
   /// RunFinished has been emitted: no task runs and no timer of ours is left.
   bool done() const { return done_; }
@@ -99,6 +113,8 @@ class Scheduler {
   const RunFinished& summary() const { return summary_; }
   /// The first signal passed to interrupt(), if any (for exit code 128+n).
   std::optional<int> interrupt_signal() const { return signal_; }
+  /// A second SIGINT came: every task is being killed.
+  bool killing() const { return killing_; }
   int max_parallel() const { return max_parallel_; }
   int running() const { return running_count_; }
 
@@ -112,15 +128,15 @@ class Scheduler {
     bool timed_out = false;        ///< the current attempt hit its timeout
     bool started_reported = false; ///< TaskStarted emitted for the current attempt
     int weight = 1;                ///< slots taken
-    int pool = -1;                 ///< index into pools_, or -1
+    int pool = -1;                 ///< its pool's number in pools_, or -1
     std::uint32_t remaining = 0;   ///< selected dependencies not finished yet
     int attempts = 0;
     Timers::TimePoint first_start{};
     std::int64_t cpu_ms = 0;
     std::int64_t max_rss_kb = 0;
     AttemptOutcome last;
-    std::optional<Timers::TimerId> timeout_timer;
-    std::optional<Timers::TimerId> kill_timer;
+    PausableTimer timeout_timer;  ///< counts running time only
+    PausableTimer kill_timer;     ///< the grace after TERM, likewise
     std::optional<Timers::TimerId> retry_timer;
   };
 
@@ -136,8 +152,6 @@ class Scheduler {
   /// Dependencies done: up_to_date, or into the ready queue.
   void become_ready(TaskId t);
   void pump();
-  /// The first pool of `t` that blocks it now, or -1 (and Block::None).
-  int blocking_pool(TaskId t, PoolLimit::Block& why) const;
   void wake_pool(int pool);
   void start_task(TaskId t);
   void emit_started(TaskId t, int pid);
@@ -148,7 +162,6 @@ class Scheduler {
   void schedule_retry(TaskId t, const AttemptOutcome& outcome);
   void release_slots(TaskId t);
   void cancel_timer(std::optional<Timers::TimerId>& id);
-  void arm_rate_timer(int pool);
   bool may_retry(const TaskState& s) const;
   /// Emits TaskFinished and releases dependents (transitively, no recursion).
   void finish(TaskId t, TaskStatus status, SkipReason reason, bool ignored);
@@ -168,6 +181,7 @@ class Scheduler {
   TaskRunner& runner_;
   Timers& timers_;
   EventSink on_event_;
+  PoolSet pools_;
 
   /// Per selected task, in selection order; never grows after the
   /// constructor, so references into it stay valid.
@@ -175,8 +189,6 @@ class Scheduler {
   /// TaskId -> index into tasks_ plus one; 0 = not selected. Four bytes per
   /// pipeline task instead of a whole TaskState.
   std::vector<std::uint32_t> slot_of_;
-  std::vector<PoolLimit> pools_;  ///< pipeline pools, then the interactive pool
-  int interactive_pool_ = -1;
   ReadyQueue ready_;
   /// Tasks finished whose dependents are still to be released (the
   /// transitive skip/cancel walk without recursion).
@@ -188,12 +200,15 @@ class Scheduler {
   int free_slots_ = 1;
   int running_count_ = 0;
   std::size_t unfinished_ = 0;
-  std::vector<std::optional<Timers::TimerId>> rate_timers_;  ///< per pool
 
   bool started_ = false;
   bool cancelling_ = false;  ///< fail-fast or interrupt: nothing but `always` starts
   bool swept_ = false;       ///< the unstarted tasks have been cancelled once
   bool killing_ = false;     ///< second SIGINT: nothing starts, everything is killed
+  /// An interactive task died of SIGINT before sluice's own SIGINT (the same
+  /// Ctrl-C) was dispatched: that one is this interrupt, not a second.
+  bool sigint_expected_ = false;
+  bool stopped_ = false;     ///< Ctrl-Z: the timeout clocks are paused
   bool failed_ = false;
   bool done_ = false;
   std::optional<int> signal_;

@@ -1,87 +1,46 @@
-/// ConsoleSink: what a person sees of a run (SPEC §4). Owned by the engine or
-/// the CLI, fed on the loop thread, writing through a ByteOutput.
+/// ConsoleSink: what a person sees of a run (SPEC §4). Owned by the engine
+/// or the CLI, fed on the loop thread, writing through a ByteOutput. It is
+/// the composition of the console's parts:
 ///
-/// Modes:
-/// - prefixed: every line as `NAME | line` (stdout) or `NAME ! line`
-///   (stderr), names padded so the bars align (width = longest selected
-///   name, capped), a task's colour from a fixed palette by TaskId. A batch
-///   becomes one buffer and one write; a last line without '\n' gets one.
-/// - grouped: a task's output (stdout and stderr, unmarked, like make -O)
-///   printed in one block under a `--- NAME ---` header when it finishes;
-///   spooled to a temporary file past a small memory buffer and replayed in
-///   chunks while the output is not backlogged (see Sink::resume).
-/// - interleaved: the raw bytes as they come.
-/// - quiet: no task output; a failed or timed-out task shows its last lines.
+/// - an OutputFormatter for the `--output` mode: prefixed (`NAME | line`,
+///   `NAME ! line` for stderr), grouped (a block per task when it ends, like
+///   make -O), interleaved (raw bytes) or quiet (a failed task's last lines);
+/// - sluice's own `[sluice] ` lines (console_messages.hpp): one per failure,
+///   timeout, retry and cancellation of a started task (with verbose, also
+///   per start, success, skip and up-to-date), one when the run is
+///   interrupted where there is no status line;
+/// - on a TTY, the status line (status_line.hpp) saying what RunProgress
+///   knows: `[done/total] running: a, b  12.3s`, or after Ctrl-C
+///   `interrupting: stopping 3 tasks (Ctrl-C again to kill)`;
+/// - the hold-back (hold_back.hpp): while an interactive task runs (it has
+///   the terminal to itself, like ninja's console pool) the status line is
+///   off and everything else is held in spools, in order, and printed when
+///   that task's attempt ends; held output does not count as backlogged, so
+///   the other tasks keep running. Grouped blocks replay through it too;
+/// - at the end the SummaryTable (failures first) and the result line.
 ///
-/// sluice's own lines start with `[sluice] `: one per failure, timeout,
-/// retry and cancellation of a started task (with verbose, also per start,
-/// success, skip and up-to-date), then a summary table (unless disabled:
-/// every task up to `summary_full_limit` tasks, else only the failed and
-/// timed-out ones) and the result line.
-///
-/// On a TTY: a status line `[done/total] running: a, b  12.3s` kept at the
-/// bottom (cleared before any other bytes and redrawn after them in the same
-/// write, drawn only at the start of a line), and task output is passed
-/// through append_neutralised (terminal_filter.hpp). Off a TTY there is no
-/// control sequence at all, except task bytes passed through unchanged and
-/// colours when forced with --color=always.
-///
-/// While an interactive task runs (it has the terminal to itself, like
-/// ninja's console pool) the status line is off and everything else the
-/// sink would write is held back in spools (memory up to
-/// grouped_memory_limit each, then a temporary file), in order; it is
-/// printed when that task's attempt ends (with verbose, its own "started"
-/// line too). Held output does not count as backlogged: the other tasks
-/// keep running.
+/// A task cannot forge sluice's lines: its output in prefixed, grouped and
+/// quiet mode loses control sequences and carriage returns, colours too
+/// unless our colour is on (terminal_filter.hpp). Off a TTY sluice writes
+/// no control sequence of its own, except colours forced with
+/// --color=always.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <deque>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "sinks/byte_buffer.hpp"
 #include "sinks/byte_output.hpp"
+#include "sinks/console_options.hpp"
+#include "sinks/console_writer.hpp"
+#include "sinks/output_formatter.hpp"
+#include "sinks/run_progress.hpp"
 #include "sinks/sink.hpp"
+#include "sinks/summary_table.hpp"
+#include "sinks/task_prefixes.hpp"
 
 namespace sluice::detail {
-
-class Spool;
-
-enum class OutputMode : std::uint8_t { Prefixed, Grouped, Interleaved, Quiet };
-enum class ColorMode : std::uint8_t { Auto, Always, Never };
-
-std::optional<OutputMode> parse_output_mode(std::string_view s);
-std::optional<ColorMode> parse_color_mode(std::string_view s);
-
-/// `always` wins over NO_COLOR (an explicit flag beats the environment);
-/// `auto` means a TTY and no NO_COLOR.
-bool decide_color(ColorMode mode, bool no_color_env, bool is_tty);
-
-struct ConsoleOptions {
-  OutputMode mode = OutputMode::Prefixed;
-  ColorMode color = ColorMode::Auto;
-  bool no_color_env = false;  ///< NO_COLOR is set and not empty (the CLI reads it)
-  bool summary = true;        ///< the table; false with -q/--quiet
-  bool verbose = false;       ///< a line per start, success, skip, up-to-date
-  bool status_line = true;    ///< only ever drawn on a TTY
-  /// Names of the selected tasks: their longest sets the prefix width. When
-  /// empty, the width grows with the names seen (alignment may shift).
-  std::vector<std::string> task_names;
-  std::size_t max_prefix_width = 24;
-  std::size_t summary_full_limit = 50;
-  std::size_t quiet_tail_lines = 20;
-  std::size_t tail_line_max = 1024;  ///< bytes kept of each tail line
-  std::size_t grouped_memory_limit = 64 * 1024;  ///< per task, before spooling
-  std::size_t replay_chunk = 64 * 1024;
-  std::string spool_dir;  ///< "" = $TMPDIR or /tmp
-  /// By TaskId: the interactive tasks (empty = none).
-  std::vector<bool> interactive;
-};
 
 class ConsoleSink final : public Sink {
  public:
@@ -110,6 +69,13 @@ class ConsoleSink final : public Sink {
   /// interactive task does it too, for callers that did not.
   void take_terminal(TaskId id);
 
+  /// The run is being interrupted by `signo` (SIGINT, SIGTERM, ...), or
+  /// with `killing`, every task is being killed (a second Ctrl-C). Said at
+  /// once, before the tasks end (SPEC §4): on the status line, or where
+  /// there is none, in a `[sluice]` line. The engine calls it on each
+  /// interrupt; only a new stage is shown.
+  void interrupting(int signo, bool killing);
+
   /// A problem of the run that is no task's (an output that could not be
   /// written): a `[sluice]` line of the summary, before the result line.
   void add_problem(std::string text);
@@ -118,67 +84,28 @@ class ConsoleSink final : public Sink {
   /// land on it.
   void clear_status();
 
-  bool color() const { return color_; }
-  /// Bytes of grouped output held in memory across tasks (tests, metrics).
+  bool color() const { return writer_.color(); }
+  /// Bytes of task output held in memory across tasks (tests, metrics).
   std::size_t grouped_memory_bytes() const;
 
  private:
-  struct TaskState;
-  struct Row;
-  struct Pending;
-
   void on(const RunStarted& e);
   void on(const TaskStarted& e);
   void on(const TaskOutput& e);
   void on(const TaskRetrying& e);
   void on(const TaskFinished& e);
   void on(const RunFinished& e);
-
-  TaskState& state(TaskId id, std::string_view name);
-  void refresh_prefixes(TaskState& t, TaskId id);
-  void append_lines(ByteBuffer& out, std::string_view prefix, std::string_view lines);
-  void keep_tail(TaskState& t, StreamKind stream, std::string_view lines);
-  void spool_output(TaskState& t, TaskId id, std::string_view lines);
-  void queue_replay(TaskState& t);
-  void print_tail(TaskState& t, TaskId id);
   bool is_interactive(TaskId id) const;
-  Pending open_spool() const;
-  void release(TaskId id);
-  void defer(std::string_view body);
 
-  void message(std::string_view text, const char* sgr = nullptr);
-  void begin_frame();
-  void end_frame();
-  void pump();
-  void status_text(std::string& out, Clock::time_point now) const;
-  bool status_enabled() const;
-  void write_summary(const RunFinished& e);
-
-  ByteOutput& out_;
   ConsoleOptions opt_;
-  bool tty_;
-  bool color_;
-  bool filter_;
-  std::size_t width_ = 0;
-  std::vector<std::unique_ptr<TaskState>> tasks_;  // by TaskId, while running
-  std::vector<TaskId> running_;                      // start order
-  std::vector<Row> rows_;
-  std::deque<Pending> pending_;  // grouped replays and what waits behind them
-  std::vector<TaskId> holders_;  // interactive tasks running: hold output back
+  RunProgress progress_;
+  Clock::time_point last_ts_{};  ///< the latest event's time: the status line's "now"
+  ConsoleWriter writer_;
+  TaskPrefixes prefixes_;
+  std::unique_ptr<OutputFormatter> formatter_;
+  SummaryTable table_;
   std::vector<std::string> problems_;
-  ByteBuffer frame_;
-  ByteBuffer spool_buf_;
-  std::size_t body_start_ = 0;
-  std::string scratch_;
-  bool run_started_ = false;
-  bool run_finished_ = false;
-  bool closed_ = false;
-  bool status_shown_ = false;
-  bool at_line_start_ = true;
-  std::size_t total_ = 0;
-  std::size_t done_ = 0;
-  Clock::time_point run_start_{};
-  Clock::time_point last_ts_{};
+  bool run_over_ = false;
 };
 
 }  // namespace sluice::detail

@@ -8,16 +8,16 @@ namespace sluice::detail {
 
 std::string format_duration(std::int64_t ms) {
   if (ms < 0) ms = 0;
+  // Rounded to the unit shown, not cut: 999 ms is "1.0s", 59,960 ms "1m00s".
   char buf[32];
-  if (ms < 60'000) {
-    std::snprintf(buf, sizeof buf, "%lld.%llds", static_cast<long long>(ms / 1000),
-                  static_cast<long long>((ms % 1000) / 100));
-  } else if (ms < 3'600'000) {
-    std::int64_t s = ms / 1000;
+  if (const std::int64_t tenths = (ms + 50) / 100; tenths < 600) {
+    std::snprintf(buf, sizeof buf, "%lld.%llds", static_cast<long long>(tenths / 10),
+                  static_cast<long long>(tenths % 10));
+  } else if (const std::int64_t s = (ms + 500) / 1000; s < 3600) {
     std::snprintf(buf, sizeof buf, "%lldm%02llds", static_cast<long long>(s / 60),
                   static_cast<long long>(s % 60));
   } else {
-    std::int64_t m = ms / 60'000;
+    const std::int64_t m = (ms + 30'000) / 60'000;
     std::snprintf(buf, sizeof buf, "%lldh%02lldm", static_cast<long long>(m / 60),
                   static_cast<long long>(m % 60));
   }

@@ -10,7 +10,7 @@
 
 namespace sluice::detail {
 
-/// "0.8s", "12.3s", "2m05s", "1h02m".
+/// "0.8s", "12.3s", "2m05s", "1h02m": rounded to the last unit shown.
 std::string format_duration(std::int64_t ms);
 
 /// "SIGKILL" for 9; "signal 77" for a number without a name.

@@ -446,11 +446,26 @@ void Loader::load_vars() {
     }
   }
   for (const auto& [k, v] : options_.set) {
-    if (set_vars_.insert(k).second && raw_vars_.count(k) == 0) var_order_.push_back(k);
+    if (raw_vars_.count(k) == 0) {
+      unknown_set_var(k);
+      continue;
+    }
     vars_[k] = v;
     var_state_[k] = 2;
   }
   for (const auto& name : var_order_) resolve_var(name);
+}
+
+// The diagnostic has no place in a file: it is about the command line.
+void Loader::unknown_set_var(const std::string& name) {
+  std::vector<std::string_view> names(var_order_.begin(), var_order_.end());
+  std::string hint = names.empty() ? "the pipeline defines no vars" : did_you_mean(name, names);
+  if (hint.empty()) {
+    hint = "vars:";
+    for (std::size_t i = 0; i < names.size() && i < 8; ++i) hint += " " + std::string(names[i]);
+    if (names.size() > 8) hint += " ...";
+  }
+  error_at(0, 0, 0, "", "--set " + name + ": no such var", std::move(hint));
 }
 
 // Depth first in dependency order; a var's text is expanded once, with the
@@ -887,11 +902,13 @@ LoadResult Loader::load(std::string_view text, const std::string& file_name, boo
     p_.tasks.reserve(expected);
     if (task_blocks_.size() > 1) defined_.reserve(expected);
     for (const auto& [u, m] : task_blocks_) load_task_block(u, m);
+    read_default_targets();
     std::unordered_map<std::string_view, SourcePos>().swap(defined_);
     // Name resolution reads only tasks; its diagnostics need source lines,
     // not nodes. Freeing the nodes first keeps its index out of the peak.
     for (auto& unit : units_) unit->tree.release_nodes();
     resolve_names();
+    check_default_targets();
   }
   finish_diagnostics();
   units_.clear();

@@ -5,13 +5,17 @@
 /// the JSON schema cannot disagree about which keys exist.
 ///
 /// Choices the SPEC leaves open:
-/// - `--set K=V` of a var the file does not define defines it (as make and
-///   go-task do); the value is literal, never scanned for templates.
+/// - `--set K=V` must name a var of the pipeline (of the file or one it
+///   includes): a typo would otherwise be a silent no-op. The value is
+///   literal, never scanned for templates.
 /// - An included file contributes tasks, vars (the includer's and `--set`
 ///   win), pools and secrets (a name defined twice is an error); its `env`,
 ///   `dotenv` and `defaults` apply to its own tasks (and those it includes),
 ///   over the includer's. Its `name`, `description` and `max_parallel` are
 ///   ignored. A file included a second time (not in a cycle) is skipped.
+/// - `default_targets` of the main file only (an included file's are
+///   ignored, as its `name`); each entry is a task, a matrix base or a
+///   declared output, templated like a path; outputs are kept absolute.
 /// - Tasks of an included file join where the `include` key stands relative
 ///   to the includer's `tasks` key.
 /// - `pty: true` with `interactive: true` is an error: an interactive task
@@ -89,9 +93,9 @@ inline constexpr std::array<std::string_view, kTaskFieldCount> kTaskFieldNames =
     "resources",
 };
 
-inline constexpr std::array<std::string_view, 11> kTopLevelKeys = {
+inline constexpr std::array<std::string_view, 12> kTopLevelKeys = {
     "name",  "description", "vars",    "env",    "secrets", "max_parallel",
-    "pools", "defaults",    "include", "dotenv", "tasks",
+    "pools", "defaults",    "include", "dotenv", "tasks",   "default_targets",
 };
 
 inline constexpr bool is_action(TaskField f) {

@@ -71,7 +71,8 @@ enum Top : std::size_t {
   kDefaults,
   kInclude,
   kDotenv,
-  kTasks
+  kTasks,
+  kDefaultTargets
 };
 
 std::string kind_name(const YamlTree& t, NodeId n);
@@ -151,6 +152,8 @@ class Loader {
   void load_unit(std::string display, std::string abs_path, std::string text, int parent);
   void read_include(std::uint32_t u, NodeId list);
   void load_vars();
+  /// `--set K=V` of a var the pipeline does not define (see loader.hpp).
+  void unknown_set_var(const std::string& name);
   std::string resolve_var(const std::string& name);
   void load_secrets_and_pools();
   void load_scope(std::uint32_t u);
@@ -184,6 +187,10 @@ class Loader {
   void load_service(Task& t, const FieldRef& f, const std::string& path);
   void load_resources(Task& t, const FieldRef& f, const std::string& path);
   void resolve_names();
+  /// `default_targets` (loader_default_targets.cpp): read while the trees
+  /// live, checked once every task and output is known.
+  void read_default_targets();
+  void check_default_targets();
   void finish_diagnostics();
 
   LoadOptions options_;
@@ -197,7 +204,6 @@ class Loader {
   std::unordered_map<std::string, std::pair<std::uint32_t, NodeId>> raw_vars_;
   std::vector<std::string> var_order_;
   std::unordered_map<std::string, std::string> vars_;
-  std::unordered_set<std::string> set_vars_;
   std::unordered_map<std::string, std::uint8_t> var_state_;  // 1 = resolving, 2 = done
   std::vector<std::string> var_stack_;
 
@@ -212,6 +218,12 @@ class Loader {
   };
   std::vector<NameRef> pool_refs_;
   std::vector<NameRef> stdin_refs_;
+  struct TargetRef {
+    std::string text;  ///< expanded
+    SourcePos pos;
+    std::uint32_t index;
+  };
+  std::vector<TargetRef> default_targets_;
   TaskId current_task_ = 0;
   // Scratch reused by build_task(), which never nests: field_path_ holds the
   // path of the field being read, item_path_ of its current item,

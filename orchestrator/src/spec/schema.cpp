@@ -173,6 +173,11 @@ std::string pipeline_json_schema() {
       {"type", "object"}, {"properties", defaults_props}, {"additionalProperties", false}};
   top["include"] = ref("pathList");
   top["dotenv"] = ref("pathList");
+  top["default_targets"] = {
+      {"description", "what a bare `sluice run` runs: task names or output paths"},
+      {"type", "array"},
+      {"minItems", 1},
+      {"items", {{"type", "string"}, {"minLength", 1}}}};
   top["tasks"] = {{"type", "object"},
                   {"minProperties", 1},
                   {"propertyNames", {{"pattern", "^[A-Za-z0-9_.-]+$"}}},

@@ -232,9 +232,32 @@ TEST_F(LocalRunnerTest, FeedsLiteralStdinText) {
 }
 
 TEST_F(LocalRunnerTest, ParsesOutputFiles) {
-  auto kv = parse_output_file("a=1\n\nb=x=y\r\nc<<E\nz\nE\nbogus\n");
-  std::vector<std::pair<std::string, std::string>> want{{"a", "1"}, {"b", "x=y"}, {"c", "z"}};
-  EXPECT_EQ(kv, want);
+  auto file = parse_output_file("a=1\n\nb=x=y\r\nc<<E\nz\n\nw\nE\nd=\ne<<x=y\nv\nx=y\n");
+  EXPECT_EQ(file.error, "");
+  std::vector<std::pair<std::string, std::string>> want{
+      {"a", "1"}, {"b", "x=y"}, {"c", "z\n\nw"}, {"d", ""}, {"e", "v"}};
+  EXPECT_EQ(file.values, want);
+}
+
+// A line that is neither form used to be dropped without a word.
+TEST_F(LocalRunnerTest, AnOutputFileLineOfNeitherFormIsAnErrorNamingItsLine) {
+  EXPECT_EQ(parse_output_file("a=1\n\nbogus\nb=2\n").error,
+            "line 3: expected KEY=VALUE or KEY<<DELIMITER, got 'bogus'");
+  EXPECT_EQ(parse_output_file("url = x\n").error,
+            "line 1: invalid key 'url ' (a key is letters, digits, '_' and '-') in 'url = x'");
+  EXPECT_EQ(parse_output_file("=x\n").error,
+            "line 1: invalid key '' (a key is letters, digits, '_' and '-') in '=x'");
+  EXPECT_EQ(parse_output_file("a=1\nnotes<<EOF\nl1\n").error,
+            "line 2: 'notes<<EOF' has no closing line 'EOF'");
+  EXPECT_EQ(parse_output_file("k<<\n").error, "line 1: expected a delimiter after '<<' in 'k<<'");
+}
+
+TEST_F(LocalRunnerTest, ABadOutputFileFailsTheTaskAndKeepsNoValue) {
+  add_run("echo 'a=1' >> \"$SLUICE_OUTPUT\"; echo 'oops' >> \"$SLUICE_OUTPUT\"");
+  const auto& o = run(0);
+  EXPECT_FALSE(o.succeeded());
+  EXPECT_EQ(o.error, "$SLUICE_OUTPUT line 2: expected KEY=VALUE or KEY<<DELIMITER, got 'oops'");
+  EXPECT_EQ(written_.count(0), 0u);
 }
 
 }  // namespace

@@ -298,7 +298,7 @@ TEST(Export, DotMermaidAndJson) {
             "digraph \"demo\" {\n  rankdir=LR;\n  \"fetch\";\n  \"build[os=\\\"x\\\"]\";\n"
             "  \"fetch\" -> \"build[os=\\\"x\\\"]\";\n}\n");
   EXPECT_EQ(r.graph.to_mermaid(b.p),
-            "flowchart LR\n  t0[\"fetch\"]\n  t1[\"build[os=#quot;x#quot;]\"]\n  t0 --> t1\n");
+            "flowchart LR\n  t0[\"fetch\"]\n  t1[\"build[os=#34;x#34;]\"]\n  t0 --> t1\n");
   auto j = nlohmann::json::parse(r.graph.to_json(b.p));
   EXPECT_EQ(j["name"], "demo");
   ASSERT_EQ(j["tasks"].size(), 2u);
@@ -309,6 +309,42 @@ TEST(Export, DotMermaidAndJson) {
   EXPECT_TRUE(j["tasks"][0]["pool"].is_null());
   EXPECT_EQ(j["tasks"][0]["outputs"], nlohmann::json::array({"/w/raw"}));
   EXPECT_EQ(j["order"], nlohmann::json::array({"fetch", "build[os=\"x\"]"}));
+  EXPECT_TRUE(j["tasks"][1]["stdin_from"].is_null());
+}
+
+// Mermaid reads `#...;` as an entity code and renders labels as HTML: each
+// of " # & < > becomes its numeric code, so the label shows as written.
+TEST(Export, MermaidLabelsEscapeEntitiesAndMarkup) {
+  Builder b;
+  b.add("g[v=<b>&amp;#quot;\"]");
+  auto r = build_graph(b.p);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.graph.to_mermaid(b.p),
+            "flowchart LR\n  t0[\"g[v=#60;b#62;#38;amp;#35;quot;#34;]\"]\n");
+}
+
+// `stdin: {task: X}`: X's stdout feeds the reader while both run. Not a
+// dependency, so each format draws it apart from `needs` edges.
+TEST(Export, StreamEdgesInEveryFormat) {
+  Builder b;
+  b.add("prep");
+  b.add("produce", {"prep"});
+  Task& reader = b.add("consume", {"prep"});
+  reader.edit_extras().stdin_spec.kind = StdinSpec::Kind::Task;
+  reader.edit_extras().stdin_spec.path = "produce";
+  auto r = build_graph(b.p);
+  ASSERT_TRUE(r.ok()) << format(r.diagnostics);
+  EXPECT_EQ(r.graph.to_dot(b.p),
+            "digraph \"demo\" {\n  rankdir=LR;\n  \"prep\";\n  \"produce\";\n  \"consume\";\n"
+            "  \"prep\" -> \"produce\";\n  \"prep\" -> \"consume\";\n"
+            "  \"produce\" -> \"consume\" [style=dashed, label=\"stdout\"];\n}\n");
+  EXPECT_EQ(r.graph.to_mermaid(b.p),
+            "flowchart LR\n  t0[\"prep\"]\n  t1[\"produce\"]\n  t2[\"consume\"]\n"
+            "  t0 --> t1\n  t0 --> t2\n  t1 -. stdout .-> t2\n");
+  auto j = nlohmann::json::parse(r.graph.to_json(b.p));
+  EXPECT_EQ(j["tasks"][2]["stdin_from"], "produce");
+  EXPECT_EQ(j["tasks"][2]["needs"], nlohmann::json::array({"prep"})) << "a stream is not a need";
+  EXPECT_TRUE(j["tasks"][1]["stdin_from"].is_null());
 }
 
 }  // namespace

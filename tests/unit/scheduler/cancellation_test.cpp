@@ -168,5 +168,73 @@ TEST(Interrupt, BeforeStartCancelsEverythingButAlways) {
   EXPECT_EQ(h.sched->result(), RunStatus::Interrupted);
 }
 
+// An interactive task shares sluice's terminal and process group: the Ctrl-C
+// that kills it reaches sluice too, and the two may be seen in either order.
+TEST(InteractiveCtrlC, ATaskDeadOfSigintBeforeSluicesSigintIsCancelledAndInterruptsTheRun) {
+  Harness h;
+  const TaskId ask = h.add("ask"), next = h.add("next", {"ask"}), cleanup = h.add("cleanup");
+  h.task(ask).interactive = true;
+  h.task(cleanup).always = true;
+  h.options.max_parallel = 2;
+  h.start();
+  h.runner.signal(ask, SIGINT);
+  EXPECT_EQ(h.finished(ask).status, TaskStatus::Cancelled);
+  EXPECT_EQ(h.finished(next).status, TaskStatus::Cancelled);
+  EXPECT_EQ(h.sched->interrupt_signal(), SIGINT);
+  // sluice's own SIGINT for the same keypress: not a second Ctrl-C, so the
+  // `always` task is not killed.
+  h.sched->interrupt(SIGINT);
+  EXPECT_TRUE(h.runner.killed().empty());
+  EXPECT_TRUE(h.runner.is_running(cleanup));
+  h.runner.exit(cleanup, 0);
+  EXPECT_EQ(h.finished(cleanup).status, TaskStatus::Succeeded);
+  EXPECT_EQ(h.sched->result(), RunStatus::Interrupted);
+}
+
+TEST(InteractiveCtrlC, ATaskDeadOfSigintAfterSluicesSigintIsCancelled) {
+  Harness h;
+  const TaskId ask = h.add("ask"), cleanup = h.add("cleanup");
+  h.task(ask).interactive = true;
+  h.task(cleanup).always = true;
+  h.options.max_parallel = 2;
+  h.start();
+  h.sched->interrupt(SIGINT);
+  h.runner.signal(ask, SIGINT);
+  EXPECT_EQ(h.finished(ask).status, TaskStatus::Cancelled);
+  // A real second Ctrl-C still kills.
+  h.sched->interrupt(SIGINT);
+  EXPECT_EQ(h.runner.killed(), (std::vector<TaskId>{cleanup}));
+  h.runner.signal(cleanup, SIGKILL);
+  EXPECT_EQ(h.sched->result(), RunStatus::Interrupted);
+}
+
+TEST(InteractiveCtrlC, ALastTaskDeadOfSigintEndsTheRunInterrupted) {
+  Harness h;
+  const TaskId ask = h.add("ask");
+  h.task(ask).interactive = true;
+  h.start();
+  h.runner.signal(ask, SIGINT);
+  ASSERT_TRUE(h.sched->done());
+  EXPECT_EQ(h.finished(ask).status, TaskStatus::Cancelled);
+  EXPECT_EQ(h.sched->result(), RunStatus::Interrupted);
+  EXPECT_EQ(h.run_finished().cancelled, 1u);
+}
+
+TEST(InteractiveCtrlC, AnInteractiveTaskThatFailsOtherwiseFails) {
+  Harness h;
+  const TaskId ask = h.add("ask"), batch = h.add("batch");
+  h.task(ask).interactive = true;
+  h.options.keep_going = true;
+  h.start();
+  h.runner.signal(ask, SIGTERM);
+  EXPECT_EQ(h.finished(ask).status, TaskStatus::Failed);
+  // A batch task dead of SIGINT was not ended by the terminal's Ctrl-C (it
+  // has a process group of its own): a failure.
+  h.runner.signal(batch, SIGINT);
+  EXPECT_EQ(h.finished(batch).status, TaskStatus::Failed);
+  EXPECT_EQ(h.sched->interrupt_signal(), std::nullopt);
+  EXPECT_EQ(h.sched->result(), RunStatus::Failed);
+}
+
 }  // namespace
 }  // namespace sluice::detail::testing

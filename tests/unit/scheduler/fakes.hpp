@@ -26,10 +26,14 @@ namespace sluice::detail::testing {
 
 class FakeTimers final : public Timers {
  public:
+  /// Timers longer than this fire this much before their due time, as a
+  /// libuv timer armed on a stale loop time does.
+  Duration early{0};
+
   TimePoint now() const override { return now_; }
   TimerId after(Duration delay, std::function<void()> fn) override {
     const TimerId id = next_id_++;
-    timers_.emplace(Key{now_ + delay, id}, std::move(fn));
+    timers_.emplace(Key{now_ + (delay > early ? delay - early : delay), id}, std::move(fn));
     return id;
   }
   void cancel(TimerId id) override {

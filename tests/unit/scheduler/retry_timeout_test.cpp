@@ -70,6 +70,97 @@ TEST(Timeout, CountsAsAnAttemptAndIsRetried) {
   EXPECT_EQ(h.finished(a).attempts, 2);
 }
 
+TEST(Timeout, ZeroMeansNoTimeout) {
+  Harness h;
+  const TaskId a = h.add("a");
+  h.task(a).timeout = milliseconds(0);  // e.g. switching a default off
+  h.start();
+  EXPECT_EQ(h.timers.pending(), 0u);
+  h.timers.advance(std::chrono::hours(24));
+  EXPECT_TRUE(h.runner.terminated().empty());
+  h.runner.exit(a, 0);
+  EXPECT_EQ(h.finished(a).status, TaskStatus::Succeeded);
+}
+
+// SPEC §1.2: only time the run spends running counts (Ctrl-Z, then fg).
+TEST(Timeout, TimeWhileTheRunIsStoppedDoesNotCount) {
+  Harness h;
+  const TaskId a = h.add("a");
+  h.task(a).timeout = milliseconds(1000);
+  h.start();
+  h.timers.advance(milliseconds(400));
+  h.sched->on_run_stopped();
+  h.timers.advance(milliseconds(60000));
+  EXPECT_TRUE(h.runner.terminated().empty());
+  h.sched->on_run_continued();
+  h.timers.advance(milliseconds(599));
+  EXPECT_TRUE(h.runner.terminated().empty());
+  h.timers.advance(milliseconds(1));
+  EXPECT_EQ(h.runner.terminated(), (std::vector<TaskId>{a}));
+  h.runner.signal(a, SIGTERM);
+  EXPECT_EQ(h.finished(a).status, TaskStatus::TimedOut);
+}
+
+TEST(Timeout, TheGraceAfterTermDoesNotRunOutWhileStopped) {
+  Harness h;
+  const TaskId a = h.add("a");
+  h.task(a).timeout = milliseconds(100);
+  h.task(a).grace = milliseconds(1000);
+  h.start();
+  h.timers.advance(milliseconds(100));
+  ASSERT_EQ(h.runner.terminated(), (std::vector<TaskId>{a}));
+  h.timers.advance(milliseconds(300));
+  h.sched->on_run_stopped();
+  h.timers.advance(milliseconds(5000));
+  EXPECT_TRUE(h.runner.killed().empty());
+  h.sched->on_run_continued();
+  h.timers.advance(milliseconds(699));
+  EXPECT_TRUE(h.runner.killed().empty());
+  h.timers.advance(milliseconds(1));
+  EXPECT_EQ(h.runner.killed(), (std::vector<TaskId>{a}));
+  h.runner.signal(a, SIGKILL);
+  EXPECT_EQ(h.finished(a).status, TaskStatus::TimedOut);
+}
+
+TEST(Timeout, RepeatedStopsAndAContinueWithoutAStopAreHarmless) {
+  Harness h;
+  const TaskId a = h.add("a"), b = h.add("b", {"a"});
+  h.task(a).timeout = milliseconds(1000);
+  h.task(b).timeout = milliseconds(1000);
+  h.start();
+  h.sched->on_run_continued();  // `kill -CONT` nobody asked for
+  h.timers.advance(milliseconds(500));
+  h.sched->on_run_stopped();
+  h.sched->on_run_stopped();
+  h.timers.advance(milliseconds(5000));
+  h.sched->on_run_continued();
+  h.sched->on_run_continued();
+  h.timers.advance(milliseconds(499));
+  h.runner.exit(a, 0);
+  // A task started after the continue counts from its own start.
+  h.timers.advance(milliseconds(999));
+  EXPECT_TRUE(h.runner.terminated().empty());
+  h.timers.advance(milliseconds(1));
+  EXPECT_EQ(h.runner.terminated(), (std::vector<TaskId>{b}));
+  h.runner.signal(b, SIGTERM);
+  EXPECT_EQ(h.finished(b).status, TaskStatus::TimedOut);
+  EXPECT_EQ(h.timers.pending(), 0u);
+}
+
+TEST(Timeout, ATimerThatWakesEarlyIsWaitedOut) {
+  Harness h;
+  h.timers.early = milliseconds(100);  // as libuv's stale loop time can make it
+  const TaskId a = h.add("a");
+  h.task(a).timeout = milliseconds(1000);
+  h.start();
+  h.timers.advance(milliseconds(999));
+  EXPECT_TRUE(h.runner.terminated().empty());
+  h.timers.advance(milliseconds(1));
+  EXPECT_EQ(h.runner.terminated(), (std::vector<TaskId>{a}));
+  h.runner.signal(a, SIGTERM);
+  EXPECT_EQ(h.finished(a).duration_ms, 1000);
+}
+
 TEST(Retry, BacksOffCapsAndEmitsRetrying) {
   Harness h;
   const TaskId a = h.add("a");

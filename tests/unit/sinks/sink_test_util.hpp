@@ -6,9 +6,18 @@
 #include <string_view>
 #include <vector>
 
+#include "sinks/console_options.hpp"
 #include "sluice/events.hpp"
 
 namespace sluice::detail::test {
+
+/// Console options for `mode`, the selected task names `names`.
+inline ConsoleOptions opts(OutputMode mode, std::vector<std::string> names = {}) {
+  ConsoleOptions o;
+  o.mode = mode;
+  o.task_names = std::move(names);
+  return o;
+}
 
 /// 2026-11-21T10:00:00.000Z plus `ms`.
 inline Clock::time_point at(std::int64_t ms = 0) {

@@ -5,9 +5,9 @@
 namespace sluice::detail {
 namespace {
 
-std::string neutralise(std::string_view s) {
+std::string neutralise(std::string_view s, bool keep_sgr = true) {
   ByteBuffer b;
-  append_neutralised(b, s);
+  append_neutralised(b, s, keep_sgr);
   return std::string(b.view());
 }
 
@@ -19,6 +19,29 @@ TEST(TerminalFilter, DropsTitleAndClipboardOsc) {
 
 TEST(TerminalFilter, KeepsSgr) {
   EXPECT_EQ(neutralise("\x1b[31mred\x1b[0m \x1b[1;38;5;208mx\x1b[m"), "\x1b[31mred\x1b[0m \x1b[1;38;5;208mx\x1b[m");
+}
+
+// Colour off (off a TTY, --color never): no escape sequence passes at all.
+TEST(TerminalFilter, DropsSgrTooWhenColourIsOff) {
+  EXPECT_EQ(neutralise("\x1b[31mred\x1b[0m \x1b[1;38;5;208mx\x1b[m", false), "red x");
+  EXPECT_EQ(neutralise("a\x9b" "31mb", false), "ab");
+  EXPECT_EQ(neutralise("a\x1b]0;t\x07" "b\x1b[2Jc\rd", false), "d");
+}
+
+// The vector scan must see a control at any offset, in the wide steps and
+// in the tail, and only a control.
+TEST(TerminalFilter, NeedsNeutralisingFindsAControlAtEveryOffset) {
+  for (char c : {'\x1b', '\r', '\x80', '\x9f'}) {
+    for (std::size_t at = 0; at < 150; ++at) {
+      std::string s(150, 'x');
+      s[at] = c;
+      EXPECT_TRUE(needs_neutralising(s)) << int(c) << " at " << at;
+    }
+  }
+  std::string clean;
+  for (int i = 0; i < 300; ++i) clean += "\t\n\x7f\xa0\xc3\xa9\xff\x1a\x1c\x0c\x7e\x60\x1f";
+  EXPECT_FALSE(needs_neutralising(clean));
+  EXPECT_FALSE(needs_neutralising(""));
 }
 
 TEST(TerminalFilter, DropsOtherCsiDcsAndEscapes) {

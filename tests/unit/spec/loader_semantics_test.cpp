@@ -184,11 +184,11 @@ TEST(LoaderSemantics, VarsCycleIsAnError) {
             "p.yaml:2:6: vars.a: vars cycle: a -> b -> a\n");
 }
 
-TEST(LoaderSemantics, SetOverridesAndDefinesVars) {
+TEST(LoaderSemantics, SetOverridesVars) {
   LoadOptions o;
   o.set = {{"out", "dist"}, {"extra", "${{ vars.out }}"}};
   auto r = load_pipeline_string(
-      "vars: {out: build, dir: \"${{ vars.out }}/x\"}\n"
+      "vars: {out: build, dir: \"${{ vars.out }}/x\", extra: e}\n"
       "tasks:\n  a: {cmd: [\"${{ vars.dir }}\", \"${{ vars.extra }}\"]}\n",
       "p.yaml", o);
   ASSERT_TRUE(r.ok()) << headlines(r);
@@ -198,6 +198,15 @@ TEST(LoaderSemantics, SetOverridesAndDefinesVars) {
   EXPECT_EQ(r.pipeline.vars,
             (std::vector<std::pair<std::string, std::string>>{
                 {"out", "dist"}, {"dir", "dist/x"}, {"extra", "${{ vars.out }}"}}));
+}
+
+// A --set of a var the file does not define would be a silent no-op.
+TEST(LoaderSemantics, SetOfAnUnknownVarIsAnError) {
+  LoadOptions o;
+  o.set = {{"ot", "dist"}};
+  auto r = load_pipeline_string("vars: {out: build}\ntasks:\n  a: {cmd: [x]}\n", "p.yaml", o);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(format(r.diagnostics), "p.yaml: --set ot: no such var (did you mean 'out'?)\n");
 }
 
 TEST(LoaderSemantics, RunScriptValuesLiveOutsideTheText) {
