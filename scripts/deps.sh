@@ -14,6 +14,7 @@ packages=(
   zlib1g-dev libzstd-dev libxxhash-dev libssl-dev
   # The tools the file-action tests check their output with (xxhsum -c, zstd -dc).
   xxhash zstd
+  python3-jsonschema python3-yaml  # tests/schema: the corpus through the schema
 )
 # Extra sets, asked for by name: `deps.sh fuzz`, `deps.sh bench`.
 for extra in "$@"; do

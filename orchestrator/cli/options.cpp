@@ -53,18 +53,6 @@ bool names_a_task(const Context& ctx, const std::string& word) {
   return false;
 }
 
-namespace {
-
-std::string read_stdin() {
-  std::string text;
-  char chunk[64 * 1024];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) text.append(chunk, n);
-  return text;
-}
-
-}  // namespace
-
 std::optional<Loaded> load_checked(const Context& ctx) {
   std::string file = ctx.file;
   if (file.empty()) {
@@ -88,10 +76,10 @@ std::optional<Loaded> load_checked(const Context& ctx) {
     auto eq = kv.find('=');
     options.set.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  // `-f -`, as make's: the pipeline on standard input, relative to the
-  // current directory.
+  // `-f -`, as make's: the pipeline on standard input (up to the file-size
+  // cap), relative to the current directory.
   const std::string shown = file == "-" ? "<stdin>" : file;
-  LoadResult loaded = file == "-" ? load_pipeline_string(read_stdin(), shown, options)
+  LoadResult loaded = file == "-" ? load_pipeline_fd(0, shown, options)
                                   : load_pipeline_file(file, options);
   std::vector<Diagnostic> diags = std::move(loaded.diagnostics);
   std::optional<Loaded> out;

@@ -376,6 +376,13 @@ class CliTest : public ::testing::Test {
                                     const RunOptions& opts = {}) {
     std::vector<std::string> argv_s{SLUICE_CLI};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
+    return start_program(std::move(argv_s), opts);
+  }
+
+  /// The same for any program (argv_s[0] a path), e.g. a shell that pipes
+  /// into the CLI.
+  std::unique_ptr<RunningCli> start_program(std::vector<std::string> argv_s,
+                                            const RunOptions& opts = {}) {
     ++runs_;
     auto out_path = dir_ / (".out" + std::to_string(runs_));
     auto err_path = dir_ / (".err" + std::to_string(runs_));

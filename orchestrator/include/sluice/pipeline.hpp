@@ -238,6 +238,10 @@ struct TaskExtras {
   RetryPolicy retry;
   std::optional<ServiceSpec> service;
   Resources resources;
+  /// The values of `run` and `if` (SLUICE_V_n) that stand in shell
+  /// arithmetic and are known only at run time (task outputs): each must be
+  /// an integer then (SPEC §1.3). SLUICE_V_n -> the reference as written.
+  std::vector<std::pair<std::string, std::string>> arithmetic_values;
 };
 
 struct Task {
@@ -324,6 +328,10 @@ struct Pipeline {
 struct LoadOptions {
   std::vector<std::pair<std::string, std::string>> set;  ///< `--set KEY=VALUE`, in order
   std::size_t max_file_bytes = 16u << 20;                ///< larger files are refused unparsed
+  /// The most text the tasks may hold once templates and matrix values are
+  /// expanded (commands, arguments, environment, paths...): a file that
+  /// expands past it is refused, located, before memory runs out.
+  std::size_t max_expanded_bytes = 256u << 20;
   /// Threads a large file (1 MiB and over) is parsed with, the caller's
   /// included: 0 is one per hardware thread (at most 8), 1 parses on the
   /// caller's thread only. The result is the same whatever the number.
@@ -339,6 +347,12 @@ struct LoadResult {
 
 /// Loads, validates and expands a pipeline file and everything it includes.
 LoadResult load_pipeline_file(const std::string& path, const LoadOptions& options = {});
+
+/// The same for a pipeline read from an open file descriptor (`-f -`: 0),
+/// up to `options.max_file_bytes`: a stream past that is refused, not read
+/// on. `file_name` names it in diagnostics; relative paths resolve against
+/// the current directory. The descriptor stays open.
+LoadResult load_pipeline_fd(int fd, const std::string& file_name, const LoadOptions& options = {});
 
 /// The same for text in memory; `file_name` names it in diagnostics, and
 /// relative paths (includes, working directories) resolve against its directory.

@@ -11,6 +11,7 @@
 #include "executors/local_process_runner.hpp"
 #include "executors/output_file.hpp"
 #include "runtime/open_user_file.hpp"
+#include "spec/arithmetic_value.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -83,6 +84,13 @@ bool ProcessTask::build_env(const Script* script, SpawnRequest& spawn, std::stri
     for (const auto& [name, value] : script->values) {
       auto v = resolve(value, error);
       if (!v) return false;
+      // A task output in shell arithmetic must be an integer (SPEC §1.3).
+      for (const auto& [arith, ref] : task_.extras().arithmetic_values) {
+        if (arith == name && !is_shell_integer(*v)) {
+          error = arithmetic_value_error(ref, *v);
+          return false;
+        }
+      }
       b.set(name, *v);
     }
   }

@@ -1,8 +1,19 @@
 /// The pipeline loader: YAML tree -> validated, expanded sluice::Pipeline
-/// (SPEC §1). The public entry points are load_pipeline_file/_string in
+/// (SPEC §1). The public entry points are load_pipeline_file/_string/_fd in
 /// sluice/pipeline.hpp; this header holds what other spec files share with
-/// the loader: the tables of keys, so that validation, "did you mean" and
-/// the JSON schema cannot disagree about which keys exist.
+/// the loader: the tables of keys (the top-level keys here, the task fields
+/// in task_fields.hpp), so that validation, "did you mean" and the JSON
+/// schema cannot disagree about which keys exist.
+///
+/// The loader in parts, each one concept (loader.cpp runs them in passes):
+///   field_reader   typed reads of YAML nodes, with located diagnostics
+///   includes       the main file and the files it includes
+///   scopes         vars (and --set), secrets, pools, each file's env/defaults
+///   expander       templates, `run` scripts, the expansion budget
+///   task_builder   one task map -> Tasks, field by field (task_fields.hpp)
+///   matrix         matrix expansion
+///   name_resolver  needs, stdin tasks, pools and task outputs by name
+///   default_targets  what a bare `sluice run` runs
 ///
 /// Choices the SPEC leaves open:
 /// - `--set K=V` must name a var of the pipeline (of the file or one it
@@ -31,75 +42,22 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <string_view>
 
+#include "sluice/pipeline.hpp"
+#include "spec/task_fields.hpp"
+
 namespace sluice::detail {
-
-/// Every task field, in the order the loader processes them.
-enum class TaskField : unsigned char {
-  Description,
-  Run,
-  Cmd,
-  Copy,
-  Concat,
-  Write,
-  Hash,
-  Compress,
-  Decompress,
-  Call,
-  Shell,
-  Needs,
-  Inputs,
-  Outputs,
-  WorkingDir,
-  If,
-  Pty,
-  Interactive,
-  Env,
-  Stdin,
-  Stdout,
-  Stderr,
-  Timeout,
-  Grace,
-  Retry,
-  ContinueOnError,
-  Always,
-  Pool,
-  Priority,
-  Matrix,
-  Service,
-  Executor,
-  Resources,
-};
-inline constexpr std::size_t kTaskFieldCount = 33;
-
-inline constexpr std::array<std::string_view, kTaskFieldCount> kTaskFieldNames = {
-    "description", "run",
-    "cmd",         "copy",
-    "concat",      "write",
-    "hash",        "compress",
-    "decompress",  "call",
-    "shell",       "needs",
-    "inputs",      "outputs",
-    "working_dir", "if",
-    "pty",         "interactive",
-    "env",         "stdin",
-    "stdout",      "stderr",
-    "timeout",     "grace",
-    "retry",       "continue_on_error",
-    "always",      "pool",
-    "priority",    "matrix",
-    "service",     "executor",
-    "resources",
-};
 
 inline constexpr std::array<std::string_view, 12> kTopLevelKeys = {
     "name",  "description", "vars",    "env",    "secrets", "max_parallel",
     "pools", "defaults",    "include", "dotenv", "tasks",   "default_targets",
 };
 
-inline constexpr bool is_action(TaskField f) {
-  return f >= TaskField::Run && f <= TaskField::Call;
-}
+/// load_pipeline_string() that accepts what this build cannot run yet
+/// (not_built_yet.hpp), for tests of how those settings load.
+LoadResult load_pipeline_string_with_not_built(std::string_view text, const std::string& file_name,
+                                               const LoadOptions& options = {});
 
 }  // namespace sluice::detail

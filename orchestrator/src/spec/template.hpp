@@ -94,8 +94,16 @@ enum class ShContext : std::uint8_t {
 /// Known limit: a `case` pattern's `)` inside `$(...)` ends the substitution
 /// early, as in old shells; write `(pattern)`. A wrong context can only make
 /// a value print inexactly, never run: values are never in the script text.
+/// `arithmetic[i]` tells whether reference i stands where a shell evaluates
+/// a variable's text as an arithmetic expression (SPEC §1.3): in `$(( ))`,
+/// `$[ ]`, `(( ))`, the arguments of `let`, an operand of `-eq`, `-lt`, ...
+/// in `[[ ]]`, an array subscript `${a[...]}` or a substring offset
+/// `${s:off:len}`. bash evaluates such text, array subscripts included, so a
+/// value there must be an integer. Treated so in any shell: `sh` may be bash.
+/// A `$(...)` inside such a place starts a new command: not arithmetic.
 struct ShScan {
   std::vector<ShContext> contexts;
+  std::vector<std::uint8_t> arithmetic;  ///< parallel to contexts: 1 = in shell arithmetic
   std::optional<TemplateError> error;
 };
 ShScan scan_sh_contexts(const ParsedTemplate& script);

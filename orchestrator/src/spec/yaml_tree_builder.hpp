@@ -1,6 +1,9 @@
 /// YamlTreeBuilder: the yaml-cpp event handler that builds a YamlTree
-/// (yaml_tree.hpp), shared by the sequential parse (yaml_tree.cpp) and the
-/// parse in pieces (yaml_pieces.cpp). Private to the spec layer.
+/// (yaml_tree.hpp), shared by the sequential parse and the parse in pieces
+/// (yaml_pieces.cpp). Its members live by concern: events, nodes and aliases
+/// in yaml_tree_builder.cpp, maps in yaml_maps.cpp, messages in
+/// yaml_errors.cpp; the raw input checks are yaml_input.hpp. Private to the
+/// spec layer.
 #pragma once
 
 #include <yaml-cpp/eventhandler.h>
@@ -8,6 +11,7 @@
 #include <yaml-cpp/mark.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -18,6 +22,13 @@
 #include "spec/yaml_tree.hpp"
 
 namespace sluice::detail {
+
+/// Thrown by the builder after a fatal diagnostic to stop yaml-cpp early; it
+/// never leaves YamlTree::parse.
+struct AbortParse {};
+
+/// A key as it is shown in a message: the text, cut when it is long.
+std::string display_key(std::string_view text);
 
 /// 1-based line and column (characters) in the file.
 struct TextPosition {
@@ -131,6 +142,8 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   KeyId key_id(NodeId key) const;
   bool apply_tag(const std::string& tag, YamlNode::Kind& kind, bool& quoted, TextPosition at);
   std::string alias_name_at(std::size_t offset) const;
+  void report_nul_escape(const YAML::Mark& mark);
+  std::optional<TextPosition> indenting_tab(std::uint32_t line) const;
   void translate(const YAML::ParserException& e);
 
   std::string_view scalar(NodeId id) const {

@@ -93,7 +93,7 @@ TEST(LoaderSemantics, IncludedTasksJoinInOrderWithTheirOwnWorkingDir) {
 }
 
 TEST(LoaderSemantics, DefaultsReplaceWholeExceptEnvWhichMerges) {
-  auto r = load_pipeline_string(
+  auto r = detail::load_pipeline_string_with_not_built(
       "env: {A: top, B: top}\n"
       "defaults:\n"
       "  timeout: 10m\n"
@@ -233,7 +233,7 @@ TEST(LoaderSemantics, RunScriptValuesLiveOutsideTheText) {
 }
 
 TEST(LoaderSemantics, RelativePathsResolveAgainstTheWorkingDir) {
-  auto r = load_pipeline_string(
+  auto r = detail::load_pipeline_string_with_not_built(
       "tasks:\n"
       "  a:\n"
       "    working_dir: sub/../work\n"

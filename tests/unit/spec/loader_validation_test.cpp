@@ -10,6 +10,7 @@ namespace sluice {
 namespace {
 
 using test::load_errors;
+using test::load_errors_with_not_built;
 
 TEST(LoaderValidation, UnknownTaskKeySuggestsTheClosest) {
   EXPECT_EQ(load_errors("tasks:\n  a:\n    run: x\n    timout: 5s\n"),
@@ -77,7 +78,7 @@ TEST(LoaderValidation, MissingTasksIsReportedAtTheRoot) {
 }
 
 TEST(LoaderValidation, MissingRequiredSubKeyAtItsParent) {
-  EXPECT_EQ(load_errors("tasks:\n  a:\n    copy: {from: a}\n"),
+  EXPECT_EQ(load_errors_with_not_built("tasks:\n  a:\n    copy: {from: a}\n"),
             "p.yaml:3:11: tasks.a.copy: missing required key 'to'\n");
 }
 
@@ -159,7 +160,7 @@ TEST(LoaderValidation, TaskOutputsCannotBeDefaultedInEnv) {
 }
 
 TEST(LoaderValidation, EmptyCommandsAreRefused) {
-  EXPECT_EQ(load_errors("vars: {tool: \"\"}\n"
+  EXPECT_EQ(load_errors_with_not_built("vars: {tool: \"\"}\n"
                         "tasks:\n"
                         "  a: {cmd: [\"\", x]}\n"
                         "  b: {cmd: []}\n"
@@ -221,7 +222,7 @@ TEST(LoaderValidation, DefaultsCannotHoldActionsOrNeeds) {
 }
 
 TEST(LoaderValidation, PtyWithInteractiveIsAnError) {
-  EXPECT_EQ(load_errors("tasks:\n  a: {run: x, pty: true, interactive: true}\n"),
+  EXPECT_EQ(load_errors_with_not_built("tasks:\n  a: {run: x, pty: true, interactive: true}\n"),
             "p.yaml:2:26: tasks.a.interactive: 'interactive' and 'pty' cannot both be true: an "
             "interactive "
             "task already owns the terminal\n");
@@ -286,7 +287,7 @@ TEST(LoaderValidation, AnUnknownDefaultPoolIsReportedOnce) {
 }
 
 TEST(LoaderValidation, UnknownNamesElsewhere) {
-  EXPECT_EQ(load_errors("tasks:\n"
+  EXPECT_EQ(load_errors_with_not_built("tasks:\n"
                         "  produce: {run: x}\n"
                         "  a: {run: x, stdin: {task: prodce}}\n"
                         "  b: {cmd: [\"${{ env.SLUICE_TEST_SURELY_UNSET_VAR }}\"]}\n"
@@ -316,6 +317,25 @@ TEST(LoaderValidation, OversizeFileIsRefused) {
   o.max_file_bytes = 16;
   auto r = load_pipeline_string("tasks:\n  a: {run: xxxxxxxxxxxxxxxxxxxx}\n", "p.yaml", o);
   ASSERT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST(DiagnosticFormat, ControlCharactersAreShownNotSent) {
+  Diagnostic d;
+  d.file = "p.yaml";
+  d.line = 1;
+  d.column = 5;
+  d.message = std::string("got 'a\x1b[2Jb\nc'");
+  d.source_line = std::string("a: \0\x1b\tb", 7);
+  EXPECT_EQ(format(d),
+            "p.yaml:1:5: got 'a\xE2\x90\x9B[2Jb\xE2\x90\x8A" "c'\n"
+            "  a: \xE2\x90\x80\xE2\x90\x9B\tb\n"
+            "      ^\n");
 }
 
 }  // namespace

@@ -3,9 +3,10 @@
 #include <unistd.h>
 
 #include <string>
+#include <csignal>
 #include <thread>
 
-#include "spec/loader_impl.hpp"
+#include "spec/read_file.hpp"
 
 namespace sluice::detail {
 namespace {
@@ -82,6 +83,33 @@ TEST(ReadWholeFile, ADirectoryIsAnError) {
   std::string out, err;
   EXPECT_FALSE(read_whole_file("/tmp", 1024, out, err));
   EXPECT_EQ(err, "is a directory");
+}
+
+}  // namespace
+}  // namespace sluice::detail
+
+namespace sluice::detail {
+namespace {
+
+TEST(ReadFd, AnEndlessStreamIsReadOnlyToTheCap) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  // The writer stops when the reader closes its end (EPIPE): with no cap
+  // this test would never end.
+  std::thread writer([w = fds[1]] {
+    ::signal(SIGPIPE, SIG_IGN);
+    const std::string chunk(4096, 'y');
+    while (::write(w, chunk.data(), chunk.size()) > 0) {
+    }
+    ::close(w);
+  });
+  std::string out, err;
+  EXPECT_FALSE(read_fd(fds[0], 1u << 20, out, err));
+  EXPECT_EQ(err, "more than the limit of 1048576 bytes");
+  // The string grows by doubling: at most twice the cap, whatever is written.
+  EXPECT_LE(out.capacity(), (2u << 20) + 64);
+  ::close(fds[0]);
+  writer.join();
 }
 
 }  // namespace

@@ -204,6 +204,9 @@ TEST(ShContexts, Errors) {
   EXPECT_EQ(scan_error("echo `ls"), "5: unterminated '`'");
   EXPECT_EQ(scan_error("echo ${x"), "5: unterminated '${'");
   EXPECT_EQ(scan_error("echo $((1"), "5: unterminated '$(('");
+  EXPECT_EQ(scan_error("(( 1"), "0: unterminated '(('");
+  EXPECT_EQ(scan_error("echo $[1"), "5: unterminated '$['");
+  EXPECT_EQ(scan_error("echo ${a[1"), "5: unterminated '${'");
   EXPECT_EQ(scan_error("cat <<'EOF'\n${{ vars.x }}\nEOF"),
             "12: a template in a here-document with a quoted delimiter is never expanded");
   EXPECT_EQ(scan_error("cat <<\"E\"OF\nx ${{ vars.x }}\nEOF"),
@@ -216,6 +219,34 @@ TEST(ShContexts, Errors) {
   EXPECT_EQ(scan_error("echo \\${{ vars.x }}"),
             "6: a template cannot follow a backslash (the backslash would quote part of it)");
   EXPECT_EQ(scan_error("cat <<'EOF'\nEOF\necho ${{ vars.x }}"), "no error");
+}
+
+/// Which references of `script` stand in shell arithmetic, as 0/1.
+std::vector<int> arithmetic_of(std::string_view script) {
+  const auto scan = scan_sh_contexts(parse_template(script));
+  EXPECT_FALSE(scan.error) << script << ": " << (scan.error ? scan.error->message : "");
+  EXPECT_EQ(scan.arithmetic.size(), scan.contexts.size());
+  return std::vector<int>(scan.arithmetic.begin(), scan.arithmetic.end());
+}
+
+TEST(ShContexts, ArithmeticPlaces) {
+  using V = std::vector<int>;
+  const std::string x = "${{ vars.x }}";
+  EXPECT_EQ(arithmetic_of("echo $(( 1 + " + x + " )) " + x), (V{1, 0}));
+  EXPECT_EQ(arithmetic_of("echo $(( \"" + x + "\" )) $[ " + x + " ]"), (V{1, 1}));
+  EXPECT_EQ(arithmetic_of("(( " + x + " > 1 )) && echo " + x), (V{1, 0}));
+  EXPECT_EQ(arithmetic_of("if (( " + x + " )); then echo; fi"), (V{1}));
+  EXPECT_EQ(arithmetic_of("let y=" + x + "+1 \"z = " + x + "\"; echo " + x), (V{1, 1, 0}));
+  EXPECT_EQ(arithmetic_of("echo let " + x), (V{0}));
+  EXPECT_EQ(arithmetic_of("[[ " + x + " -eq 1 && 2 -lt \"" + x + "\" ]] && echo " + x),
+            (V{1, 1, 0}));
+  EXPECT_EQ(arithmetic_of("[[ -f " + x + " || " + x + " == a ]]"), (V{0, 0}));
+  EXPECT_EQ(arithmetic_of("echo ${a[" + x + "]} ${s:" + x + ":2} ${s:-" + x + "} ${#a[@]}"),
+            (V{1, 1, 0}));
+  // A command substitution inside arithmetic is a new command.
+  EXPECT_EQ(arithmetic_of("echo $(( $(wc -l < " + x + ") + 1 ))"), (V{0}));
+  // dash reads `((` as two subshells: a reference there must be an integer too.
+  EXPECT_EQ(arithmetic_of("((echo " + x + "))"), (V{1}));
 }
 
 // ---- rewrite + execution -------------------------------------------------

@@ -312,7 +312,7 @@ TEST(YamlTree, RefusesAnOversizeFileUnparsed) {
   limits.max_bytes = 10;
   const YamlTree t = parse("a: 12345678\n", limits);
   EXPECT_FALSE(t.ok());
-  EXPECT_EQ(rendered(t), "p.yaml: file is 12 bytes, over the limit of 10 (--max-file-size)\n");
+  EXPECT_EQ(rendered(t), "p.yaml: file is 12 bytes, over the limit of 10\n");
 }
 
 TEST(YamlTree, RefusesANulByte) {
@@ -320,6 +320,30 @@ TEST(YamlTree, RefusesANulByte) {
   EXPECT_FALSE(t.ok());
   ASSERT_EQ(t.diagnostics().size(), 1u);
   EXPECT_EQ(format_headline(t.diagnostics()[0]), "p.yaml:2:5: NUL byte in the file (is it binary?)");
+}
+
+TEST(YamlTree, RefusesANulFromAnEscapeAtTheEscape) {
+  for (const char* escape : {"\\0", "\\x00", "\\u0000", "\\U00000000"}) {
+    const YamlTree t = parse(std::string("a: [\"x\\\\0\", \"ok") + escape + "b\"]\n");
+    ASSERT_EQ(t.diagnostics().size(), 1u) << escape;
+    EXPECT_EQ(format_headline(t.diagnostics()[0]),
+              std::string("p.yaml:1:16: NUL character in a string (the escape '") + escape +
+                  "'): no argument, path or name can hold one");
+  }
+}
+
+TEST(YamlTree, ATabThatIndentsIsNamed) {
+  for (const char* text : {"a:\n\tb: 1\n", "a:\n  b:\n  \tc: 1\n", "a:\n\t- x\n", "a: |\n\tx\n"}) {
+    const YamlTree t = parse(text);
+    EXPECT_FALSE(t.ok()) << text;
+    ASSERT_EQ(t.diagnostics().size(), 1u) << text;
+    EXPECT_NE(t.diagnostics()[0].message.find("a tab indents this line"), std::string::npos)
+        << text << ": " << t.diagnostics()[0].message;
+  }
+  EXPECT_EQ(format_headline(parse("a:\n  b:\n  \tc: 1\n").diagnostics()[0]),
+            "p.yaml:3:3: YAML syntax error: a tab indents this line (YAML indents with spaces only)");
+  // A tab after the indentation of a block scalar is its text.
+  EXPECT_TRUE(parse("a: |\n  \tx\n").ok());
 }
 
 TEST(YamlTree, RefusesInvalidUtf8) {

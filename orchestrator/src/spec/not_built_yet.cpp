@@ -1,0 +1,33 @@
+// The table of capabilities not built yet (see not_built_yet.hpp).
+#include "spec/not_built_yet.hpp"
+
+#include <array>
+
+namespace sluice::detail {
+namespace {
+
+bool always(const Task&) { return true; }
+
+constexpr std::array<NotBuiltYet, 11> kNotBuiltYet = {{
+    {TaskField::Service, "services", always, {}},
+    {TaskField::Executor, "the Slurm executor",
+     [](const Task& t) { return t.executor == ExecutorKind::Slurm; }, R"({"const": "slurm"})"},
+    {TaskField::Pty, "running a task under a pseudo-terminal", [](const Task& t) { return t.pty; },
+     R"({"const": true})"},
+    {TaskField::Stdin, "reading another task's output (stdin: {task: ...})",
+     [](const Task& t) { return t.extras().stdin_spec.kind == StdinSpec::Kind::Task; },
+     R"({"type": "object", "properties": {"task": true}, "required": ["task"]})"},
+    {TaskField::Copy, "the file action 'copy'", always, {}},
+    {TaskField::Concat, "the file action 'concat'", always, {}},
+    {TaskField::Write, "the file action 'write'", always, {}},
+    {TaskField::Hash, "the file action 'hash'", always, {}},
+    {TaskField::Compress, "the file action 'compress'", always, {}},
+    {TaskField::Decompress, "the file action 'decompress'", always, {}},
+    {TaskField::Call, "call tasks", always, {}},
+}};
+
+}  // namespace
+
+std::span<const NotBuiltYet> not_built_yet() { return kNotBuiltYet; }
+
+}  // namespace sluice::detail
