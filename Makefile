@@ -49,10 +49,10 @@ test-asan: deps
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
 
-# The spec (parallel parse), runtime, executor, scheduler and engine tests under ThreadSanitizer
-# (the layers tests/CMakeLists.txt labels `*_tsan`); only they are built.
-TSAN_TARGETS = sluice_spec_tests sluice_runtime_tests sluice_executors_tests sluice_scheduler_tests \
-  sluice_engine_tests
+# The spec (parallel parse), runtime, actions, executor, scheduler and engine tests under
+# ThreadSanitizer (the layers tests/CMakeLists.txt labels `*_tsan`); only they are built.
+TSAN_TARGETS = sluice_spec_tests sluice_runtime_tests sluice_actions_tests sluice_executors_tests \
+  sluice_scheduler_tests sluice_engine_tests
 test-tsan: deps
 	$(CMAKE) -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_WERROR=ON \
 	  -DSLUICE_SANITIZE=thread

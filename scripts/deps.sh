@@ -10,6 +10,10 @@ packages=(
   cmake g++ make pkg-config
   libuv1-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
+  # The file actions (actions/): gzip, zstd, xxh3, sha256 (libcrypto).
+  zlib1g-dev libzstd-dev libxxhash-dev libssl-dev
+  # The tools the file-action tests check their output with (xxhsum -c, zstd -dc).
+  xxhash zstd
   python3-jsonschema python3-yaml  # tests/schema: the corpus through the schema
 )
 # Extra sets, asked for by name: `deps.sh fuzz`, `deps.sh bench`.

@@ -11,7 +11,7 @@ out=$(realpath -m "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 program="$here/../../examples/embed_run.cpp"
 # What sluice.pc may ask for: the packages the library's code uses, no more.
-expected_requires="libuv yaml-cpp"
+expected_requires="libuv yaml-cpp zlib libzstd libxxhash libcrypto"
 stage="$out/stage"
 rm -rf "$out"
 mkdir -p "$out"
