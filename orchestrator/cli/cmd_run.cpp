@@ -20,6 +20,7 @@ namespace {
 struct RunFlags {
   std::vector<std::string> targets;
   int jobs = 0;
+  int threads = 0;  ///< 0: one per CPU
   bool keep_going = false;
   bool dry_run = false;
   bool force = false;
@@ -33,7 +34,6 @@ struct RunFlags {
   // be refused by name (never accepted and ignored).
   bool checksum = false;
   std::string log_dir, report, trace, serve, state_dir;
-  int threads = 0;
 };
 
 OutputMode parse_output(const std::string& s) {
@@ -57,7 +57,6 @@ std::string unsupported(const RunFlags& f) {
   if (!f.trace.empty()) return "--trace (the trace file is not built yet)";
   if (!f.serve.empty()) return "--serve (the live web page is not built yet)";
   if (!f.state_dir.empty()) return "--state-dir (run state is not built yet)";
-  if (f.threads > 0) return "--threads (no task uses the thread pool yet)";
   if (f.executor == "slurm") return "--executor slurm (only local execution is built)";
   return {};
 }
@@ -113,6 +112,7 @@ int run(const Context& ctx, const RunFlags& f) {
   RunOptions options;
   options.targets = f.targets;
   options.jobs = f.jobs;
+  options.threads = f.threads;
   options.keep_going = f.keep_going;
   options.dry_run = f.dry_run;
   options.force = f.force;
@@ -155,6 +155,10 @@ void add_run_command(CLI::App& app, Context& ctx) {
   sub->add_option("-j,--jobs", f->jobs, "run at most N tasks at once (default: max_parallel)")
       ->type_name("N")
       ->check(whole_number(1));
+  sub->add_option("--threads", f->threads,
+                  "threads for hashing and (de)compression (default: one per CPU)")
+      ->type_name("N")
+      ->check(whole_number(1));
   sub->add_flag("-k,--keep-going", f->keep_going, "go on with independent tasks after a failure");
   sub->add_flag("-n,--dry-run", f->dry_run, "print what would run, in order, touching nothing");
   // Every run runs every selected task (no up-to-date checks yet), which is
@@ -190,10 +194,6 @@ void add_run_command(CLI::App& app, Context& ctx) {
       ->type_name("ADDR:PORT")
       ->group(later);
   sub->add_option("--state-dir", f->state_dir, "state directory")->type_name("DIR")->group(later);
-  sub->add_option("--threads", f->threads, "thread pool size")
-      ->type_name("N")
-      ->check(whole_number(1))
-      ->group(later);
   sub->callback([&ctx, f] { ctx.action = [&ctx, f] { return run(ctx, *f); }; });
 }
 

@@ -247,7 +247,7 @@ TEST_F(CliCommandLine, RunHelpMarksWhatIsNotBuiltInUsersWords) {
   auto later = h.out.find("Not yet available:");
   ASSERT_NE(later, std::string::npos) << h.out;
   for (const char* opt :
-       {"--checksum", "--log-dir", "--report", "--trace", "--serve", "--state-dir", "--threads"})
+       {"--checksum", "--log-dir", "--report", "--trace", "--serve", "--state-dir"})
     EXPECT_GT(h.out.find(opt), later) << opt << " is not built: it belongs under the heading";
   for (const char* internal : {"arrives with", "seeing the run", "roadmap"})
     EXPECT_EQ(h.out.find(internal), std::string::npos) << internal;
@@ -261,7 +261,6 @@ TEST_F(CliCommandLine, AnOptionNotBuiltIsRefusedByName) {
       {{"--trace", "t.json"}, "--trace (the trace file is not built yet)"},
       {{"--serve", "127.0.0.1:8080"}, "--serve (the live web page is not built yet)"},
       {{"--state-dir", "st"}, "--state-dir (run state is not built yet)"},
-      {{"--threads", "2"}, "--threads (no task uses the thread pool yet)"},
       {{"--executor", "slurm"}, "--executor slurm (only local execution is built)"},
   };
   for (const auto& [args, what] : cases) {

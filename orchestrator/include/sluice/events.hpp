@@ -81,6 +81,11 @@ struct TaskFinished {
   /// unknown: no process ran, or its peak was not above sluice's own, which
   /// every child inherits as a floor (the event stream then omits it).
   std::int64_t max_rss_kb = 0;
+  /// A file task's bytes read from its inputs and written into its `to`,
+  /// in its last attempt (a failed one counts what it moved before it
+  /// stopped); unset for process tasks and tasks that never ran.
+  std::optional<std::uint64_t> bytes_read;
+  std::optional<std::uint64_t> bytes_written;
 };
 
 struct RunFinished {

@@ -40,6 +40,9 @@ struct RunOptions {
   std::vector<std::string> targets;
   std::string cwd;                   ///< for relative output targets; empty = current directory
   int jobs = 0;                      ///< overrides max_parallel when > 0
+  /// Threads of the run's pool for hashing and (de)compression; 0 = one per
+  /// CPU sluice may run on. Negative: the run does not start (start_error).
+  int threads = 0;
   bool keep_going = false;
   bool dry_run = false;              ///< print what would run, in order; touch nothing
   bool force = false;

@@ -60,6 +60,11 @@ RunResult run_pipeline(const Pipeline& pipeline, const Graph& graph, const RunOp
                          std::to_string(pipeline.tasks.size()) + ")";
     return result;
   }
+  if (options.threads < 0) {
+    result.start_error = "threads must be at least 1 (got " + std::to_string(options.threads) +
+                         "; 0 means one per CPU)";
+    return result;
+  }
   std::vector<TaskId> selected = select_tasks(pipeline, graph, options, result.diagnostics);
   if (!result.diagnostics.empty()) return result;
 

@@ -10,11 +10,13 @@
 #include "engine/console_handoff.hpp"
 #include "engine/run_outputs.hpp"
 #include "executors/dispatch_runner.hpp"
+#include "executors/file_task_runner.hpp"
 #include "executors/local_process_runner.hpp"
 #include "runtime/async.hpp"
 #include "runtime/job_control.hpp"
 #include "runtime/loop.hpp"
 #include "runtime/signal_watcher.hpp"
+#include "runtime/thread_pool.hpp"
 #include "runtime/timer.hpp"
 #include "scheduler/scheduler.hpp"
 
@@ -95,6 +97,11 @@ void RunSession::make_runner(const SecretValues& secrets) {
   auto runners = std::make_unique<DispatchRunner>(*loop_, pipeline_);
   runners->add(std::make_unique<LocalProcessRunner>(*loop_, pipeline_, std::move(local), values_),
                {ActionKind::Run, ActionKind::Cmd});
+  // Threads start on demand: a run without file tasks starts none.
+  pool_ = std::make_unique<ThreadPool>(*loop_, static_cast<unsigned>(options_.threads));
+  runners->add(std::make_unique<FileTaskRunner>(*loop_, pipeline_, *pool_, values_),
+               {ActionKind::Copy, ActionKind::Concat, ActionKind::Write, ActionKind::Hash,
+                ActionKind::Compress, ActionKind::Decompress});
   runners_ = std::move(runners);
   runner_ = std::make_unique<ConsoleHandoff>(*runners_, pipeline_, outputs_->console());
   runner_->set_listener(this);
@@ -150,6 +157,7 @@ RunResult RunSession::run() {
   scheduler_.reset();
   runner_.reset();
   runners_.reset();
+  pool_.reset();
   outputs_.reset();
   timers_.reset();
   // A handle still open here, or a loop libuv will not close, is a bug of

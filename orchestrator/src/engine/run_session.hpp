@@ -31,6 +31,7 @@ class Scheduler;
 class SignalWatcher;
 class JobControl;
 class PostQueue;
+class ThreadPool;
 class Timer;
 
 class RunSession final : public TaskRunner::Listener {
@@ -70,6 +71,7 @@ class RunSession final : public TaskRunner::Listener {
   std::unique_ptr<LoopTimers> timers_;
   std::unique_ptr<RunOutputs> outputs_;
   TaskOutputValues values_;             ///< $SLUICE_OUTPUT values, for the runners
+  std::unique_ptr<ThreadPool> pool_;    ///< CPU work of file tasks; after the runners go
   std::unique_ptr<TaskRunner> runners_;  ///< the DispatchRunner and its runners
   std::unique_ptr<TaskRunner> runner_;   ///< runners_ as the run drives it (ConsoleHandoff)
   std::unique_ptr<Scheduler> scheduler_;

@@ -31,6 +31,10 @@ struct AttemptOutcome {
   bool skipped_by_if = false;   ///< the `if` command exited 1-125: the task is skipped
   std::int64_t cpu_ms = 0;
   std::int64_t max_rss_kb = 0;  ///< 0: unknown (see runtime/subprocess.hpp)
+  /// A file task's bytes read from its inputs and written into its `to`
+  /// (unset for process tasks).
+  std::optional<std::uint64_t> bytes_read;
+  std::optional<std::uint64_t> bytes_written;
 
   bool succeeded() const {
     return !skipped_by_if && error.empty() && !signal && exit_code && *exit_code == 0;

@@ -359,6 +359,8 @@ void Scheduler::finish(TaskId t, TaskStatus status, SkipReason reason, bool igno
     ev.duration_ms = ms_between(s.first_start, timers_.now());
     ev.cpu_ms = s.cpu_ms;
     ev.max_rss_kb = s.max_rss_kb;
+    ev.bytes_read = s.last.bytes_read;
+    ev.bytes_written = s.last.bytes_written;
   }
   count_status(summary_, status);
   emit(ev);

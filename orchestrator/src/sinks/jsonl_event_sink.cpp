@@ -115,6 +115,8 @@ void JsonlEventSink::add(const TaskFinished& e) {
   num("duration_ms", e.duration_ms);
   num("cpu_ms", e.cpu_ms);
   if (e.max_rss_kb > 0) num("max_rss_kb", e.max_rss_kb);  // 0: unknown
+  if (e.bytes_read) num("bytes_read", static_cast<std::int64_t>(*e.bytes_read));
+  if (e.bytes_written) num("bytes_written", static_cast<std::int64_t>(*e.bytes_written));
   end();
 }
 

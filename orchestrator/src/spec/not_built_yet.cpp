@@ -8,7 +8,7 @@ namespace {
 
 bool always(const Task&) { return true; }
 
-constexpr std::array<NotBuiltYet, 11> kNotBuiltYet = {{
+constexpr std::array<NotBuiltYet, 5> kNotBuiltYet = {{
     {TaskField::Service, "services", always, {}},
     {TaskField::Executor, "the Slurm executor",
      [](const Task& t) { return t.executor == ExecutorKind::Slurm; }, R"({"const": "slurm"})"},
@@ -17,12 +17,6 @@ constexpr std::array<NotBuiltYet, 11> kNotBuiltYet = {{
     {TaskField::Stdin, "reading another task's output (stdin: {task: ...})",
      [](const Task& t) { return t.extras().stdin_spec.kind == StdinSpec::Kind::Task; },
      R"({"type": "object", "properties": {"task": true}, "required": ["task"]})"},
-    {TaskField::Copy, "the file action 'copy'", always, {}},
-    {TaskField::Concat, "the file action 'concat'", always, {}},
-    {TaskField::Write, "the file action 'write'", always, {}},
-    {TaskField::Hash, "the file action 'hash'", always, {}},
-    {TaskField::Compress, "the file action 'compress'", always, {}},
-    {TaskField::Decompress, "the file action 'decompress'", always, {}},
     {TaskField::Call, "call tasks", always, {}},
 }};
 

@@ -1,5 +1,5 @@
 // Task fields: file actions and `call` (see task_fields.hpp). Each reader
-// beside its JSON Schema. This build validates them but cannot run them yet
+// beside its JSON Schema. `call` is validated but cannot run yet
 // (not_built_yet.hpp).
 #include <algorithm>
 #include <array>
