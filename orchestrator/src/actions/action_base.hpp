@@ -19,7 +19,7 @@
 #include "actions/atomic_file.hpp"
 #include "actions/file_action.hpp"
 #include "runtime/fs_requests.hpp"
-#include "runtime/regular_file.hpp"
+#include "runtime/open_user_file.hpp"
 
 namespace sluice::detail {
 
@@ -37,7 +37,7 @@ class ActionBase : public FileActionRun {
   /// expand() for an action that reads one file: a glob must match one.
   void expand_one(const std::vector<std::string>& patterns, const char* action,
                   std::function<void(std::string)> next);
-  /// Opens an input (runtime/regular_file.hpp).
+  /// Opens an input (runtime/open_user_file.hpp).
   void open_input(std::string path, std::function<void(OpenedFile)> next);
   /// Creates the temporary output.
   void create_output(std::function<void()> next);

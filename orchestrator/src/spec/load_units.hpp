@@ -30,6 +30,9 @@ struct FieldRef {
   bool set() const { return value != kNoNode || key != kNoNode; }
 };
 using TaskFields = std::array<FieldRef, kTaskFieldCount>;
+inline const FieldRef& field_ref(const TaskFields& fields, TaskField f) {
+  return fields[static_cast<std::size_t>(f)];
+}
 
 /// What a file's scope gives its tasks: env (dotenv, then env, the
 /// includer's first) and defaults (the includer's, then its own on top).

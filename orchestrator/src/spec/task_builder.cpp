@@ -70,7 +70,7 @@ TaskBuild::TaskBuild(TaskBuilder& builder, Task& t, const TaskFields& f,
       items_(builder.items_) {}
 
 std::string TaskBuild::path_of(TaskField f) const {
-  const FieldRef& ref = fields[static_cast<std::size_t>(f)];
+  const FieldRef& ref = field_ref(fields, f);
   return (ref.from_defaults ? std::string("defaults") : task_path_) + "." +
          std::string(task_field(f).name);
 }
@@ -127,7 +127,7 @@ void TaskBuilder::load_block(std::uint32_t u, NodeId map, std::size_t blocks) {
     if (!r_.expect(u, v, Kind::Map, path, "a map of task fields")) continue;
     TaskFields fields = units_[u]->scope.defaults;
     if (!collect_fields(u, k, v, path, fields)) continue;
-    const FieldRef& mref = fields[static_cast<std::size_t>(TaskField::Matrix)];
+    const FieldRef& mref = field_ref(fields, TaskField::Matrix);
     if (!mref.set()) {
       build(u, k, name, fields, {});
       continue;
@@ -200,7 +200,7 @@ void TaskBuilder::build(std::uint32_t u, NodeId key, const std::string& base,
   }
   t.working_dir = units_[u]->work_dir;
   for (TaskField f : kReadOrder)
-    if (const FieldRef& ref = fields[static_cast<std::size_t>(f)]; ref.set()) read_field(b, f, ref);
+    if (const FieldRef& ref = field_ref(fields, f); ref.set()) read_field(b, f, ref);
   check_across_fields(b);
   if (!matrix.empty()) {
     t.edit_extras().base = base;
@@ -227,14 +227,13 @@ void TaskBuilder::read_field(TaskBuild& b, TaskField f, const FieldRef& ref) {
 void TaskBuilder::check_across_fields(TaskBuild& b) {
   Task& t = b.task;
   if (t.pty && t.interactive) {
-    const FieldRef& f = b.fields[static_cast<std::size_t>(TaskField::Interactive)];
+    const FieldRef& f = field_ref(b.fields, TaskField::Interactive);
     r_.error(f.unit, f.key, b.path_of(TaskField::Interactive),
              "'interactive' and 'pty' cannot both be true: an interactive task already owns the "
              "terminal");
   }
   // The one place the default shell is set: `run` and `if` scripts run with it.
-  if ((t.action == ActionKind::Run || b.fields[static_cast<std::size_t>(TaskField::If)].set()) &&
-      t.shell.empty())
+  if ((t.action == ActionKind::Run || field_ref(b.fields, TaskField::If).set()) && t.shell.empty())
     t.shell = {"sh", "-c"};
   if (refuse_not_built_) {
     // Not in the table: the schema cannot tell a file task's `if` from a
@@ -244,7 +243,7 @@ void TaskBuilder::check_across_fields(TaskBuild& b) {
       r_.error(cond.unit, cond.key, b.path_of(TaskField::If),
                "not supported yet: 'if' on a file task");
     for (const NotBuiltYet& row : not_built_yet()) {
-      const FieldRef& f = b.fields[static_cast<std::size_t>(row.field)];
+      const FieldRef& f = field_ref(b.fields, row.field);
       if (f.set() && row.asks(t))
         r_.error(f.unit, f.key, b.path_of(row.field),
                  "not supported yet: " + std::string(row.what));

@@ -17,7 +17,7 @@
 #include "runtime/chunk_writer.hpp"
 #include "runtime/fs_requests.hpp"
 #include "runtime/io_error.hpp"
-#include "runtime/regular_file.hpp"
+#include "runtime/open_user_file.hpp"
 #include "unit/runtime/temp_dir.hpp"
 #include "unit/runtime/test_support.hpp"
 
