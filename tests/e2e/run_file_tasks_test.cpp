@@ -259,4 +259,25 @@ TEST_F(RunFileTasks, IfOnAFileTaskIsRefusedAtLoadTime) {
       << r.err;
 }
 
+TEST_F(RunFileTasks, ProcessFieldsAreAnErrorOnAFileTaskButDefaultsSkipIt) {
+  write("sluice.yaml",
+        "tasks:\n  a: {copy: {from: in.txt, to: out.txt}, stdout: {file: log.txt}, grace: 1s}\n");
+  auto r = run({"validate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("sluice.yaml:2:42: tasks.a.stdout: 'stdout' applies to process tasks "
+                       "(run, cmd) only: a file task runs no process"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("tasks.a.grace: 'grace' applies to process tasks"), std::string::npos)
+      << r.err;
+
+  write("sluice.yaml",
+        "defaults:\n  stdout: {file: log.txt}\n  shell: [bash, -c]\n"
+        "tasks:\n  a: {write: {to: a.txt, content: x}}\n  b: {run: echo hi, needs: [a]}\n");
+  r = run({"run"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(dir_ / "a.txt"), "x");
+  EXPECT_EQ(slurp(dir_ / "log.txt"), "hi\n");  // the process task's only
+}
+
 }  // namespace

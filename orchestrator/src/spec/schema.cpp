@@ -57,6 +57,26 @@ Json defs() {
   return d;
 }
 
+/// An interactive task owns the terminal: no pseudo-terminal.
+Json interactive_without_pty() {
+  return {{"not",
+           {{"properties", {{"pty", {{"const", true}}}, {"interactive", {{"const", true}}}}},
+            {"required", {"pty", "interactive"}}}}};
+}
+
+/// A file task refuses the process-only fields, and `if` (not supported yet).
+Json file_task_without_process_fields() {
+  Json file_actions = Json::array();
+  Json process_fields = Json::array();
+  for (std::size_t i = 0; i < detail::kTaskFieldCount; ++i) {
+    auto f = static_cast<detail::TaskField>(i);
+    Json required = {{"required", {std::string(detail::kTaskFieldNames[i])}}};
+    if (detail::is_file_action(f)) file_actions.push_back(required);
+    if (detail::is_process_only(f) || f == detail::TaskField::If) process_fields.push_back(required);
+  }
+  return {{"not", {{"allOf", {{{"anyOf", file_actions}}, {{"anyOf", process_fields}}}}}}};
+}
+
 }  // namespace
 
 std::string pipeline_json_schema() {
@@ -69,10 +89,7 @@ std::string pipeline_json_schema() {
                {"properties", task_props},
                {"additionalProperties", false},
                {"oneOf", actions},
-               // An interactive task owns the terminal: no pseudo-terminal.
-               {"not",
-                {{"properties", {{"pty", {{"const", true}}}, {"interactive", {{"const", true}}}}},
-                 {"required", {"pty", "interactive"}}}}};
+               {"allOf", {interactive_without_pty(), file_task_without_process_fields()}}};
   Json defaults_props = task_props;
   for (std::size_t i = 0; i < detail::kTaskFieldCount; ++i) {
     auto f = static_cast<detail::TaskField>(i);

@@ -199,8 +199,18 @@ void TaskBuilder::build(std::uint32_t u, NodeId key, const std::string& base,
     merge_env_map(r_, x_, d.unit, d.value, path, b.ctx, t.env);
   }
   t.working_dir = units_[u]->work_dir;
-  for (TaskField f : kReadOrder)
-    if (const FieldRef& ref = field_ref(fields, f); ref.set()) read_field(b, f, ref);
+  const bool file_task = std::any_of(kTaskFields.begin(), kTaskFields.end(), [&](const auto& spec) {
+    return is_file_action(spec.field) && field_ref(fields, spec.field).set();
+  });
+  for (TaskField f : kReadOrder) {
+    const FieldRef& ref = field_ref(fields, f);
+    if (!ref.set()) continue;
+    if (file_task && is_process_only(f)) {
+      refuse_on_file_task(b, f, ref);
+      continue;
+    }
+    read_field(b, f, ref);
+  }
   check_across_fields(b);
   if (!matrix.empty()) {
     t.edit_extras().base = base;
@@ -224,6 +234,13 @@ void TaskBuilder::read_field(TaskBuild& b, TaskField f, const FieldRef& ref) {
   spec.ops->read(b, ref);
 }
 
+void TaskBuilder::refuse_on_file_task(TaskBuild& b, TaskField f, const FieldRef& ref) {
+  if (ref.from_defaults) return;  // a default reaches only the tasks it means something for
+  r_.error(ref.unit, ref.key, b.path_of(f),
+           "'" + std::string(task_field(f).name) +
+               "' applies to process tasks (run, cmd) only: a file task runs no process");
+}
+
 void TaskBuilder::check_across_fields(TaskBuild& b) {
   Task& t = b.task;
   if (t.pty && t.interactive) {
@@ -238,7 +255,7 @@ void TaskBuilder::check_across_fields(TaskBuild& b) {
   if (refuse_not_built_) {
     // Not in the table: the schema cannot tell a file task's `if` from a
     // process task's (tests/schema/corpus/loader_only pins the gap).
-    const FieldRef& cond = b.fields[static_cast<std::size_t>(TaskField::If)];
+    const FieldRef& cond = field_ref(b.fields, TaskField::If);
     if (cond.set() && t.action >= ActionKind::Copy && t.action <= ActionKind::Decompress)
       r_.error(cond.unit, cond.key, b.path_of(TaskField::If),
                "not supported yet: 'if' on a file task");

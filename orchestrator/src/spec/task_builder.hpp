@@ -101,6 +101,8 @@ class TaskBuilder {
              MatrixCombo matrix);
   void read_field(TaskBuild& b, TaskField f, const FieldRef& ref);
   void check_across_fields(TaskBuild& b);
+  /// A process-only field (shell, stdin, stdout, ...) set on a file task.
+  void refuse_on_file_task(TaskBuild& b, TaskField f, const FieldRef& ref);
 
   FieldReader& r_;
   Expander& x_;

@@ -67,6 +67,8 @@ using FieldSchemaFn = nlohmann::ordered_json (*)();
 enum FieldRole : std::uint8_t {
   kAction = 1,       ///< exactly one per task
   kDefaultable = 2,  ///< `defaults` may set it (SPEC §1.1)
+  kFileAction = 4,   ///< an action moving bytes between files (copy ... decompress)
+  kProcessOnly = 8,  ///< means something for a process only: a file task refuses it
 };
 
 /// A field's reader and its JSON Schema, defined side by side in
@@ -104,27 +106,27 @@ inline constexpr std::array<TaskFieldSpec, kTaskFieldCount> kTaskFields = {{
     {TaskField::Description, "description", kDefaultable, &fields::kDescriptionField},
     {TaskField::Run, "run", kAction, &fields::kRunField},
     {TaskField::Cmd, "cmd", kAction, &fields::kCmdField},
-    {TaskField::Copy, "copy", kAction, &fields::kCopyField},
-    {TaskField::Concat, "concat", kAction, &fields::kConcatField},
-    {TaskField::Write, "write", kAction, &fields::kWriteField},
-    {TaskField::Hash, "hash", kAction, &fields::kHashField},
-    {TaskField::Compress, "compress", kAction, &fields::kCompressField},
-    {TaskField::Decompress, "decompress", kAction, &fields::kDecompressField},
+    {TaskField::Copy, "copy", kAction | kFileAction, &fields::kCopyField},
+    {TaskField::Concat, "concat", kAction | kFileAction, &fields::kConcatField},
+    {TaskField::Write, "write", kAction | kFileAction, &fields::kWriteField},
+    {TaskField::Hash, "hash", kAction | kFileAction, &fields::kHashField},
+    {TaskField::Compress, "compress", kAction | kFileAction, &fields::kCompressField},
+    {TaskField::Decompress, "decompress", kAction | kFileAction, &fields::kDecompressField},
     {TaskField::Call, "call", kAction, &fields::kCallField},
-    {TaskField::Shell, "shell", kDefaultable, &fields::kShellField},
+    {TaskField::Shell, "shell", kDefaultable | kProcessOnly, &fields::kShellField},
     {TaskField::Needs, "needs", 0, &fields::kNeedsField},
     {TaskField::Inputs, "inputs", kDefaultable, &fields::kInputsField},
     {TaskField::Outputs, "outputs", kDefaultable, &fields::kOutputsField},
     {TaskField::WorkingDir, "working_dir", kDefaultable, &fields::kWorkingDirField},
     {TaskField::If, "if", kDefaultable, &fields::kIfField},
-    {TaskField::Pty, "pty", kDefaultable, &fields::kPtyField},
-    {TaskField::Interactive, "interactive", kDefaultable, &fields::kInteractiveField},
+    {TaskField::Pty, "pty", kDefaultable | kProcessOnly, &fields::kPtyField},
+    {TaskField::Interactive, "interactive", kDefaultable | kProcessOnly, &fields::kInteractiveField},
     {TaskField::Env, "env", kDefaultable, &fields::kEnvField},
-    {TaskField::Stdin, "stdin", kDefaultable, &fields::kStdinField},
-    {TaskField::Stdout, "stdout", kDefaultable, &fields::kStdoutField},
-    {TaskField::Stderr, "stderr", kDefaultable, &fields::kStderrField},
+    {TaskField::Stdin, "stdin", kDefaultable | kProcessOnly, &fields::kStdinField},
+    {TaskField::Stdout, "stdout", kDefaultable | kProcessOnly, &fields::kStdoutField},
+    {TaskField::Stderr, "stderr", kDefaultable | kProcessOnly, &fields::kStderrField},
     {TaskField::Timeout, "timeout", kDefaultable, &fields::kTimeoutField},
-    {TaskField::Grace, "grace", kDefaultable, &fields::kGraceField},
+    {TaskField::Grace, "grace", kDefaultable | kProcessOnly, &fields::kGraceField},
     {TaskField::Retry, "retry", kDefaultable, &fields::kRetryField},
     {TaskField::ContinueOnError, "continue_on_error", kDefaultable, &fields::kContinueOnErrorField},
     {TaskField::Always, "always", kDefaultable, &fields::kAlwaysField},
@@ -156,6 +158,14 @@ inline constexpr const TaskFieldSpec& task_field(TaskField f) {
 }
 inline constexpr bool is_action(TaskField f) {
   return (task_field(f).roles & kAction) != 0;
+}
+inline constexpr bool is_file_action(TaskField f) {
+  return (task_field(f).roles & kFileAction) != 0;
+}
+/// Whether only a process task may set the field: a file task has no
+/// process, no shell and no output streams (a default does not reach it).
+inline constexpr bool is_process_only(TaskField f) {
+  return (task_field(f).roles & kProcessOnly) != 0;
 }
 /// Whether `defaults` may set the field: not actions, needs, matrix or service.
 inline constexpr bool is_defaultable(TaskField f) {
