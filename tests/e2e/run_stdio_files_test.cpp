@@ -101,4 +101,39 @@ TEST_F(RunStdioFiles, ADirectoryAsStdinFileIsRefused) {
             "stdin file " + (dir_ / "adir").string() + ": Is a directory");
 }
 
+// The stream files are written asynchronously, gathered while a write is
+// in flight and with reading paused while too much waits: every byte of a
+// large output lands, in order, in the file and on the console alike, and
+// stdout and stderr sharing one file each keep their own order (two pipes:
+// how they interleave is the kernel's).
+TEST_F(RunStdioFiles, ALargeOutputReachesItsFileWholeAndInOrder) {
+  write("sluice.yaml", R"Y(tasks:
+  big:
+    run: seq 1 2000000
+    stdout: {file: out/seq.txt, console: false}
+  both:
+    run: "for i in 1 2 3 4 5; do echo out$i; echo err$i >&2; done"
+    stdout: {file: both.log}
+    stderr: {file: both.log}
+  shown:
+    run: seq 1 100000
+    stdout: {file: shown.txt}
+)Y");
+  auto r = run({"run", "--output", "prefixed"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string expected;
+  for (int i = 1; i <= 2000000; ++i) expected += std::to_string(i) + "\n";
+  EXPECT_TRUE(sluice::e2e::slurp(dir_ / "out/seq.txt") == expected) << "out/seq.txt differs";
+  std::string both = sluice::e2e::slurp(dir_ / "both.log"), outs, errs;
+  for (std::size_t at = 0, end; (end = both.find('\n', at)) != std::string::npos; at = end + 1)
+    (both[at] == 'o' ? outs : errs) += both.substr(at, end + 1 - at);
+  EXPECT_EQ(outs, "out1\nout2\nout3\nout4\nout5\n");
+  EXPECT_EQ(errs, "err1\nerr2\nerr3\nerr4\nerr5\n");
+  std::string shown;
+  for (int i = 1; i <= 100000; ++i) shown += std::to_string(i) + "\n";
+  EXPECT_TRUE(sluice::e2e::slurp(dir_ / "shown.txt") == shown);
+  EXPECT_NE(r.out.find("shown | 100000\n"), std::string::npos);
+  EXPECT_EQ(r.out.find("big |"), std::string::npos) << "console: false shows nothing";
+}
+
 }  // namespace

@@ -46,6 +46,11 @@ ProcessTask::ProcessTask(LocalProcessRunner& runner, TaskId id, int attempt)
       id_(id),
       attempt_(attempt),
       outputs_(task_.outputs),
+      streams_(runner.loop_,
+               [this](bool full) {
+                 files_full_ = full;
+                 update_reading();
+               }),
       out_lines_(runner.options_.line_cap),
       err_lines_(runner.options_.line_cap),
       defer_(runner.loop_) {}
@@ -256,7 +261,7 @@ void ProcessTask::start_action() {
   }
   phase_ = Phase::Action;
   proc_ = make_subprocess();
-  if (paused_) proc_->pause_reading();
+  update_reading();
   if (bounded_drain_) proc_->bound_drain();
   if (auto err = proc_->start(std::move(opts))) {
     proc_.reset();
@@ -284,7 +289,13 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
   out.cpu_ms = st.cpu_ms;
   out.max_rss_kb = st.max_rss_kb;
   if (!st.exit_code && !st.signal) out.error = "exit status lost (reaped elsewhere)";
-  if (std::string e = streams_.finish(); out.succeeded()) out.error = std::move(e);
+  streams_.finish([this, out = std::move(out)](std::string stream_error) mutable {
+    if (out.succeeded()) out.error = std::move(stream_error);
+    check_outputs(std::move(out));
+  });
+}
+
+void ProcessTask::check_outputs(AttemptOutcome out) {
   if (out.succeeded()) {
     if (auto missing = outputs_.first_missing()) out.error = "output not created: " + *missing;
   }
@@ -362,7 +373,7 @@ void ProcessTask::resume() {
 
 void ProcessTask::pause_reading() {
   paused_ = true;
-  if (proc_) proc_->pause_reading();
+  update_reading();
 }
 
 void ProcessTask::bound_drain() {
@@ -372,7 +383,15 @@ void ProcessTask::bound_drain() {
 
 void ProcessTask::resume_reading() {
   paused_ = false;
-  if (proc_) proc_->resume_reading();
+  update_reading();
+}
+
+void ProcessTask::update_reading() {
+  if (!proc_) return;
+  if (paused_ || files_full_)
+    proc_->pause_reading();
+  else
+    proc_->resume_reading();
 }
 
 }  // namespace sluice::detail

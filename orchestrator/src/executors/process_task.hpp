@@ -44,6 +44,10 @@ class ProcessTask {
   void start_action();
   void on_if_finished(const ExitStatus& status);
   void on_action_finished(const ExitStatus& status);
+  /// The action's output is on its files: declared outputs and $SLUICE_OUTPUT.
+  void check_outputs(AttemptOutcome out);
+  /// Reading stops while the sinks (paused_) or the stream files are full.
+  void update_reading();
   void on_output(OutputStream stream, std::string_view chunk);
   /// Whole lines of the action: to the stream files, then the listener.
   void emit_lines(StreamKind stream, std::string_view lines);
@@ -74,6 +78,7 @@ class ProcessTask {
   Timer defer_;
   bool signalled_ = false;  ///< terminate/kill was asked: a failure for outputs' sake
   bool paused_ = false;
+  bool files_full_ = false;
   bool bounded_drain_ = false;
 };
 

@@ -23,7 +23,8 @@ void ChunkWriter::write(std::vector<IoBuffer> chunks) {
   std::erase_if(chunks, [](const IoBuffer& c) { return c.empty(); });
   if (chunks.empty() || error_) return;
   std::int64_t at = offset_;
-  for (const auto& c : chunks) offset_ += static_cast<std::int64_t>(c.size());
+  if (offset_ >= 0)
+    for (const auto& c : chunks) offset_ += static_cast<std::int64_t>(c.size());
   requests_.write(fd_, std::move(chunks), at, [this](std::int64_t result, std::vector<IoBuffer> b) {
     on_write(result, std::move(b));
   });

@@ -1,5 +1,6 @@
 /// ChunkWriter: appends chunks to an open file through libuv (uv_fs_write
-/// on its fs threads), each at the next offset, with up to `depth` writes
+/// on its fs threads), each at the next offset (or, from a negative
+/// offset, at the file's position: keep depth 1 then), with up to `depth` writes
 /// in flight at once; a write may carry several chunks (one pwritev, one
 /// trip to an fs thread). A short write goes on with the rest (FsRequests),
 /// so a chunk is written whole or fails.

@@ -98,7 +98,8 @@ void FsRequests::issue_write(Cell* cell) {
   }
   int rc = uv_fs_write(loop_.raw(), &cell->req.fs, cell->fd->get(), bufs.data(),
                        static_cast<unsigned>(bufs.size()),
-                       cell->offset + static_cast<std::int64_t>(cell->written), &FsRequests::on_fs);
+                       cell->offset < 0 ? -1 : cell->offset + static_cast<std::int64_t>(cell->written),
+                       &FsRequests::on_fs);
   if (rc < 0) fail_soon(cell, rc);
 }
 

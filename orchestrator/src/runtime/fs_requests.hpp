@@ -48,7 +48,8 @@ class FsRequests {
   /// (one preadv; libuv keeps up to 4 buffers inline).
   void read(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset, Callback cb);
   /// Writes all of each buffer's view(), in turn, at `offset` (one
-  /// pwritev): a short write goes on with the rest, so the result is the
+  /// pwritev; a negative offset: at the file's position, one writev, for
+  /// an O_APPEND file or a device that cannot seek): a short write goes on with the rest, so the result is the
   /// whole size or the error that stopped it (a write that moves no byte is
   /// UV_EIO).
   void write(SharedFd fd, std::vector<IoBuffer> buffers, std::int64_t offset, Callback cb);
