@@ -280,4 +280,21 @@ TEST_F(RunFileTasks, ProcessFieldsAreAnErrorOnAFileTaskButDefaultsSkipIt) {
   EXPECT_EQ(slurp(dir_ / "log.txt"), "hi\n");  // the process task's only
 }
 
+TEST_F(RunFileTasks, DeclaredOutputsAreCheckedAsForAProcessTask) {
+  write("sluice.yaml",
+        "tasks:\n"
+        "  ok: {write: {to: out/a.txt, content: x}, outputs: [out/a.txt]}\n"
+        "  missing: {write: {to: b.txt, content: y}, outputs: [b.txt, never.txt]}\n");
+  auto r = run({"run", "-k", "--events", "events.jsonl"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"ok", "missing"});
+  EXPECT_EQ(ev.finished("ok").value("status", ""), "succeeded");
+  EXPECT_EQ(ev.finished("missing").value("error", ""),
+            "output not created: " + (dir_ / "never.txt").string());
+  // The failed attempt's changed outputs are removed, as make's .DELETE_ON_ERROR does.
+  EXPECT_FALSE(fs::exists(dir_ / "b.txt"));
+  EXPECT_EQ(slurp(dir_ / "out/a.txt"), "x");
+}
+
 }  // namespace

@@ -34,6 +34,12 @@ void FileTaskRunner::start(TaskId task, int /*attempt*/) {
     }
     ctx.resolve = [text = std::move(*text)](const Template&) { return text; };
   }
+  DeclaredOutputs outputs(spec.outputs);
+  if (std::string error = outputs.create_parents(); !error.empty()) {
+    AttemptOutcome outcome;
+    outcome.error = std::move(error);
+    return report_later(task, std::move(outcome));
+  }
   auto action = make_file_action(spec, std::move(ctx), [this, task](const FileActionResult& r) {
     finished(task, r);
   });
@@ -44,13 +50,13 @@ void FileTaskRunner::start(TaskId task, int /*attempt*/) {
     return report_later(task, std::move(outcome));
   }
   FileActionRun& run = *action;
-  running_[task] = std::move(action);
+  running_.insert_or_assign(task, Attempt{std::move(action), std::move(outputs)});
   run.start();
   if (listener_) listener_->on_task_started(task, 0);
 }
 
 void FileTaskRunner::terminate(TaskId task) {
-  if (auto it = running_.find(task); it != running_.end()) it->second->cancel();
+  if (auto it = running_.find(task); it != running_.end()) it->second.action->cancel();
 }
 
 void FileTaskRunner::kill(TaskId task) { terminate(task); }
@@ -64,7 +70,12 @@ void FileTaskRunner::finished(TaskId task, const FileActionResult& result) {
   outcome.bytes_read = result.bytes_read;
   outcome.bytes_written = result.bytes_written;
   if (auto it = running_.find(task); it != running_.end()) {
-    finished_.push_back(std::move(it->second));
+    const DeclaredOutputs& outputs = it->second.outputs;
+    if (outcome.succeeded()) {
+      if (auto missing = outputs.first_missing()) outcome.error = "output not created: " + *missing;
+    }
+    if (!outcome.succeeded()) outputs.remove_changed();
+    finished_.push_back(std::move(it->second.action));
     running_.erase(it);
     if (!next_turn_.active()) next_turn_.start(std::chrono::milliseconds(0), [this] { collect(); });
   }

@@ -10,6 +10,10 @@
 /// resolved from the run's TaskOutputValues when the attempt starts; an
 /// unset value fails the attempt like a spawn error (not retried). Job
 /// control and backpressure do not apply: the actions print nothing.
+/// Declared `outputs` are honoured as for a process task: their parent
+/// directories are made first, a success that did not create one fails
+/// (`output not created: PATH`), and a failed attempt removes those it
+/// changed (the action's own `to` is atomic: never changed by a failure).
 /// Owned by the engine; loop thread only.
 #pragma once
 
@@ -19,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "executors/declared_outputs.hpp"
 #include "executors/task_output_values.hpp"
 #include "executors/task_runner.hpp"
 #include "runtime/loop.hpp"
@@ -57,7 +62,11 @@ class FileTaskRunner final : public TaskRunner {
   ThreadPool& pool_;
   TaskOutputValues& values_;
   std::size_t chunk_size_;
-  std::unordered_map<TaskId, std::unique_ptr<FileActionRun>> running_;
+  struct Attempt {
+    std::unique_ptr<FileActionRun> action;
+    DeclaredOutputs outputs;  ///< as they were when the attempt started
+  };
+  std::unordered_map<TaskId, Attempt> running_;
   /// Destroyed on the next loop turn, never inside their own callback.
   std::vector<std::unique_ptr<FileActionRun>> finished_;
   std::vector<std::pair<TaskId, AttemptOutcome>> reports_;  ///< failed before starting
