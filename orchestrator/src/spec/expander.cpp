@@ -135,6 +135,17 @@ bool Expander::over_budget(const TplCtx& ctx, std::string_view text, std::uint32
   return false;
 }
 
+/// Whether a substituted value is absolute or climbs with a `..` component.
+static bool escapes_tree(std::string_view value) {
+  if (value.starts_with('/')) return true;
+  for (std::size_t at = 0; at <= value.size();) {
+    std::size_t end = std::min(value.find('/', at), value.size());
+    if (value.substr(at, end - at) == "..") return true;
+    at = end + 1;
+  }
+  return false;
+}
+
 bool Expander::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   out = Template{};
   const std::size_t limit = budget_.left(ctx.in_vars);
@@ -153,10 +164,20 @@ bool Expander::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   }
   if (!ok) return false;
   for (const auto& piece : parsed.pieces) {
-    if (piece.is_ref)
+    if (piece.is_ref) {
+      const std::size_t from = out.text.size();
       ok = resolve_ref(piece.ref, text, ctx, out) && ok;
-    else
+      if (ctx.output_path && escapes_tree(std::string_view(out.text).substr(from))) {
+        SourcePos p = r_.pos_in_scalar(ctx.unit, ctx.node, text, piece.offset);
+        r_.error_at(ctx.unit, p.line, p.column, *ctx.path,
+                    "the value of ${{ " + ref_text(piece.ref) + " }} ('" + out.text.substr(from) +
+                        "') would move an output out of the tree: a templated output path may "
+                        "not bring '..' or an absolute path (write it literally if you mean it)");
+        ok = false;
+      }
+    } else {
       out.append(piece.text);
+    }
     // Checked as it grows: the memory never runs far past the limit.
     if (out.text.size() > limit) return over_budget(ctx, text, piece.offset);
   }

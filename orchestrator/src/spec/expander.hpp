@@ -33,6 +33,9 @@ struct TplCtx {
   const std::string* task_name = nullptr;
   bool allow_outputs = false;
   bool in_vars = false;
+  /// An output's path: a substituted value may not hold an absolute path or
+  /// a `..` component (a variable must not move an output out of the tree).
+  bool output_path = false;
 };
 
 /// A `${{ tasks.N.outputs.K }}` kept for run time, checked by name later.
@@ -66,6 +69,12 @@ class Expander {
   /// expand_string() of a non-empty path, made absolute against `dir`.
   std::optional<std::string> expand_path(std::uint32_t u, NodeId n, const std::string& path,
                                          const TplCtx& ctx, const std::string& dir);
+  /// expand_path() of an output (TplCtx::output_path).
+  std::optional<std::string> expand_output_path(std::uint32_t u, NodeId n, const std::string& path,
+                                                TplCtx ctx, const std::string& dir) {
+    ctx.output_path = true;
+    return expand_path(u, n, path, ctx, dir);
+  }
   /// A `run:` or `if:` script; `counter` numbers its SLUICE_V_n across both.
   bool build_script(std::uint32_t u, NodeId n, const std::string& path, const TplCtx& ctx,
                     bool posix, int& counter, Script& out);

@@ -136,7 +136,9 @@ static void read_paths(TaskBuild& b, const FieldRef& f, bool outputs) {
   Task& t = b.task;
   std::uint32_t i = 0;
   for (NodeId it : items) {
-    auto p = b.x.expand_path(f.unit, it, b.item_path(path, i++), b.ctx, b.dir());
+    const std::string item = b.item_path(path, i++);
+    auto p = outputs ? b.x.expand_output_path(f.unit, it, item, b.ctx, b.dir())
+                     : b.x.expand_path(f.unit, it, item, b.ctx, b.dir());
     if (!p) continue;
     if (!outputs) {
       t.inputs.push_back(std::move(*p));

@@ -65,7 +65,8 @@ static void read_file_key(TaskBuild& b, std::uint32_t u, const Shape& shape, con
       if (auto p = b.x.expand_path(u, it, b.item_path(e.path, j++), ctx, dir))
         file.from.push_back(std::move(*p));
   } else if (e.key == "from" || e.key == "to") {
-    auto p = b.x.expand_path(u, e.value, e.path, ctx, dir);
+    auto p = e.key == "to" ? b.x.expand_output_path(u, e.value, e.path, ctx, dir)
+                           : b.x.expand_path(u, e.value, e.path, ctx, dir);
     if (!p) return;
     if (e.key == "from")
       file.from.push_back(std::move(*p));

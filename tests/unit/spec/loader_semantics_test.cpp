@@ -209,6 +209,28 @@ TEST(LoaderSemantics, SetOfAnUnknownVarIsAnError) {
   EXPECT_EQ(format(r.diagnostics), "p.yaml: --set ot: no such var (did you mean 'out'?)\n");
 }
 
+// A variable must not move an output out of the tree (SPEC §3); literal
+// paths, inputs and values that stay below are the author's choice.
+TEST(LoaderSemantics, ATemplatedOutputPathMayNotClimbOrBeAbsolute) {
+  LoadOptions o;
+  o.set = {{"dir", "../up"}};
+  EXPECT_EQ(load_errors("vars: {dir: build, abs: /etc}\n"
+                        "tasks:\n"
+                        "  a: {run: x, outputs: [\"${{ vars.dir }}/a.o\"]}\n"
+                        "  b: {copy: {from: \"${{ vars.dir }}/in\", to: \"out/${{ vars.abs }}\"}}\n",
+                        o),
+            "p.yaml:3:26: tasks.a.outputs[0]: the value of ${{ vars.dir }} ('../up') would move an "
+            "output out of the tree: a templated output path may not bring '..' or an absolute "
+            "path (write it literally if you mean it)\n"
+            "p.yaml:4:51: tasks.b.copy.to: the value of ${{ vars.abs }} ('/etc') would move an "
+            "output out of the tree: a templated output path may not bring '..' or an absolute "
+            "path (write it literally if you mean it)\n");
+  EXPECT_EQ(load_errors("vars: {dir: a/..b/c}\n"
+                        "tasks:\n"
+                        "  a: {run: x, outputs: [../lit.o, /tmp/lit.o, \"${{ vars.dir }}/x\"]}\n"),
+            "");
+}
+
 TEST(LoaderSemantics, RunScriptValuesLiveOutsideTheText) {
   auto r = load_pipeline_string(
       "vars: {x: \"a b'c\"}\n"
