@@ -250,13 +250,26 @@ TEST_F(RunFileTasks, ThreadsMustBeAtLeastOne) {
   EXPECT_FALSE(fs::exists(dir_ / "a.txt"));
 }
 
-TEST_F(RunFileTasks, IfOnAFileTaskIsRefusedAtLoadTime) {
-  write("sluice.yaml", "tasks:\n  a: {write: {to: a.txt, content: x}, if: \"true\"}\n");
-  auto r = run({"run"});
-  EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("sluice.yaml:2:39: tasks.a.if: not supported yet: 'if' on a file task"),
-            std::string::npos)
-      << r.err;
+TEST_F(RunFileTasks, AnIfDecidesWhetherAFileTaskRuns) {
+  write("go", "");
+  write("sluice.yaml",
+        "tasks:\n"
+        "  yes: {write: {to: yes.txt, content: x}, if: \"test -e go\"}\n"
+        "  no: {write: {to: no.txt, content: x}, if: \"test -e stop\"}\n"
+        "  after: {run: echo after, needs: [no]}\n"
+        "  broken: {copy: {from: go, to: b.txt}, if: \"exit 127\"}\n");
+  auto r = run({"run", "-k", "--events", "events.jsonl"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto ev = events();
+  expect_complete(ev, {"yes", "no", "after", "broken"});
+  EXPECT_EQ(ev.finished("yes").value("status", ""), "succeeded");
+  EXPECT_EQ(slurp(dir_ / "yes.txt"), "x");
+  EXPECT_EQ(ev.finished("no").value("status", ""), "skipped");
+  EXPECT_FALSE(fs::exists(dir_ / "no.txt"));
+  EXPECT_EQ(ev.finished("after").value("status", ""), "succeeded");  // a skip by `if` lets it run
+  EXPECT_EQ(ev.finished("broken").value("status", ""), "failed");
+  EXPECT_EQ(ev.finished("broken").value("error", ""), "if: exit 127");
+  EXPECT_FALSE(fs::exists(dir_ / "b.txt"));
 }
 
 TEST_F(RunFileTasks, ProcessFieldsAreAnErrorOnAFileTaskButDefaultsSkipIt) {

@@ -13,12 +13,19 @@
 /// kind has no runner fails its attempt, on the next loop turn, with
 /// "copy tasks are not supported yet" (not retried): the loader accepts
 /// file and `call` tasks before their runners exist. Runners report
-/// straight to this runner's listener. Owned by the engine; loop thread only.
+/// through this runner to its listener.
+///
+/// A task of another kind with an `if` has its condition run first by the
+/// runner of `run` tasks (it knows shells and processes): the condition
+/// reports `condition_passed`, and only then does the task's own runner
+/// start it; a condition that skips or fails is reported as the task's.
+/// Owned by the engine; loop thread only.
 #pragma once
 
 #include <array>
 #include <initializer_list>
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 #include "executors/task_runner.hpp"
@@ -60,12 +67,29 @@ class DispatchRunner final : public TaskRunner {
   static constexpr std::size_t kKinds = static_cast<std::size_t>(ActionKind::Call) + 1;
   static std::size_t index(ActionKind kind) { return static_cast<std::size_t>(kind); }
   TaskRunner* runner_of(TaskId task) const;
+  /// Where the task's verbs go now: the condition's runner while its `if` runs.
+  TaskRunner* current_runner(TaskId task) const;
   void fail_unsupported();
+  void condition_or_attempt_finished(TaskId task, const AttemptOutcome& outcome);
+
+  /// The runners' listener: passes reports on, except a passed condition.
+  class Relay final : public Listener {
+   public:
+    explicit Relay(DispatchRunner& d) : d_(d) {}
+    void on_task_started(TaskId task, int pid) override;
+    void on_task_output(TaskId task, StreamKind stream, std::string_view lines) override;
+    void on_task_finished(TaskId task, const AttemptOutcome& outcome) override;
+
+   private:
+    DispatchRunner& d_;
+  };
 
   const Pipeline& pipeline_;
   std::vector<std::unique_ptr<TaskRunner>> runners_;
   std::array<TaskRunner*, kKinds> by_kind_{};
   std::vector<TaskId> unsupported_;  ///< started, to be failed on the next turn
+  std::unordered_set<TaskId> conditions_;  ///< tasks whose `if` runs on the process runner
+  Relay relay_{*this};
   Timer defer_;
 };
 

@@ -104,23 +104,26 @@ std::unique_ptr<Subprocess> ProcessTask::make_subprocess() {
 void ProcessTask::start() {
   AttemptOutcome fail;
   fail.spawn_failed = true;
-  if (!task_.is_process()) {
+  const bool runs_if = attempt_ == 1 && task_.extras().if_cmd;
+  if (!task_.is_process() && !runs_if) {
     fail.error = "not a process task";
     finish_later(fail);
     return;
   }
-  if (std::string e = outputs_.create_parents(); !e.empty()) {
-    fail.error = e;
-    finish_later(fail);
-    return;
-  }
-  output_file_ = runner_.next_output_path(fail.error);
-  if (output_file_.empty()) {
-    finish_later(fail);
-    return;
+  if (task_.is_process()) {
+    if (std::string e = outputs_.create_parents(); !e.empty()) {
+      fail.error = e;
+      finish_later(fail);
+      return;
+    }
+    output_file_ = runner_.next_output_path(fail.error);
+    if (output_file_.empty()) {
+      finish_later(fail);
+      return;
+    }
   }
 
-  if (attempt_ == 1 && task_.extras().if_cmd) {
+  if (runs_if) {
     SubprocessOptions opts;
     std::string error;
     if (!build_env(&*task_.extras().if_cmd, opts.spawn, error)) {
@@ -154,6 +157,11 @@ void ProcessTask::on_if_finished(const ExitStatus& st) {
   out.cpu_ms = st.cpu_ms;
   out.max_rss_kb = st.max_rss_kb;
   if (st.exit_code == 0) {
+    if (!task_.is_process()) {  // another runner's task: only its `if` ran here
+      out.condition_passed = true;
+      finish(out);
+      return;
+    }
     start_action();
     return;
   }

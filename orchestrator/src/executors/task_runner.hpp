@@ -29,6 +29,9 @@ struct AttemptOutcome {
   std::string error;
   bool spawn_failed = false;    ///< not retried (command not found, permission denied, ...)
   bool skipped_by_if = false;   ///< the `if` command exited 1-125: the task is skipped
+  /// Only the `if` ran, and said run: a file task's condition, run by the
+  /// process runner for the DispatchRunner, which then starts the action.
+  bool condition_passed = false;
   std::int64_t cpu_ms = 0;
   std::int64_t max_rss_kb = 0;  ///< 0: unknown (see runtime/subprocess.hpp)
   /// A file task's bytes read from its inputs and written into its `to`

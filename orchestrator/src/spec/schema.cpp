@@ -64,7 +64,7 @@ Json interactive_without_pty() {
             {"required", {"pty", "interactive"}}}}};
 }
 
-/// A file task refuses the process-only fields, and `if` (not supported yet).
+/// A file task refuses the process-only fields.
 Json file_task_without_process_fields() {
   Json file_actions = Json::array();
   Json process_fields = Json::array();
@@ -72,7 +72,7 @@ Json file_task_without_process_fields() {
     auto f = static_cast<detail::TaskField>(i);
     Json required = {{"required", {std::string(detail::kTaskFieldNames[i])}}};
     if (detail::is_file_action(f)) file_actions.push_back(required);
-    if (detail::is_process_only(f) || f == detail::TaskField::If) process_fields.push_back(required);
+    if (detail::is_process_only(f)) process_fields.push_back(required);
   }
   return {{"not", {{"allOf", {{{"anyOf", file_actions}}, {{"anyOf", process_fields}}}}}}};
 }

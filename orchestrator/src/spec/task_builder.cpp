@@ -253,12 +253,6 @@ void TaskBuilder::check_across_fields(TaskBuild& b) {
   if ((t.action == ActionKind::Run || field_ref(b.fields, TaskField::If).set()) && t.shell.empty())
     t.shell = {"sh", "-c"};
   if (refuse_not_built_) {
-    // Not in the table: the schema cannot tell a file task's `if` from a
-    // process task's (tests/schema/corpus/loader_only pins the gap).
-    const FieldRef& cond = field_ref(b.fields, TaskField::If);
-    if (cond.set() && t.action >= ActionKind::Copy && t.action <= ActionKind::Decompress)
-      r_.error(cond.unit, cond.key, b.path_of(TaskField::If),
-               "not supported yet: 'if' on a file task");
     for (const NotBuiltYet& row : not_built_yet()) {
       const FieldRef& f = field_ref(b.fields, row.field);
       if (f.set() && row.asks(t))
