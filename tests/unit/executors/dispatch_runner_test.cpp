@@ -123,5 +123,32 @@ TEST_F(DispatchRunnerTest, AKindWithoutARunnerFailsOnTheNextTurnNotRetried) {
   EXPECT_EQ(rec_.started.count(copy), 0u);
 }
 
+// A file task's `if` runs on the process runner; the action starts on its
+// own runner only once the condition passed, and a skip is the task's.
+TEST_F(DispatchRunnerTest, AnotherKindsConditionRunsOnTheProcessRunnerFirst) {
+  TaskId go = add(ActionKind::Write);
+  pipeline_.tasks[go].edit_extras().if_cmd = Script{"exit 0", {}};
+  TaskId skip = add(ActionKind::Write);
+  pipeline_.tasks[skip].edit_extras().if_cmd = Script{"exit 1", {}};
+  make();
+  runners_->add(
+      std::make_unique<LocalProcessRunner>(loop_, pipeline_, LocalRunnerOptions{}, values_),
+      {ActionKind::Run, ActionKind::Cmd});
+  auto& files = static_cast<CountingRunner&>(
+      runners_->add(std::make_unique<CountingRunner>(), {ActionKind::Write}));
+  runners_->start(go, 1);
+  runners_->start(skip, 1);
+  EXPECT_TRUE(files.started.empty());
+  ASSERT_TRUE(testing::run_until(loop_, [&] {
+    return files.started.size() == 1 && rec_.finished.count(skip) > 0;
+  }));
+  EXPECT_EQ(files.started, std::vector<TaskId>{go});
+  EXPECT_EQ(rec_.finished.count(go), 0u) << "the passed condition is not the task's report";
+  EXPECT_TRUE(rec_.finished[skip].skipped_by_if);
+  EXPECT_EQ(rec_.started.count(skip), 0u);
+  runners_->terminate(go);  // now the file runner's
+  EXPECT_EQ(files.terminated, std::vector<TaskId>{go});
+}
+
 }  // namespace
 }  // namespace sluice::detail
