@@ -146,6 +146,13 @@ static bool escapes_tree(std::string_view value) {
   return false;
 }
 
+/// A value the pipeline's author did not write: the environment's, or a
+/// var given on the command line (`--set`).
+bool Expander::from_outside(const TemplateRef& ref) const {
+  if (ref.scope == "env") return true;
+  return ref.scope == "vars" && ref.path.size() == 1 && vars_.set_by_cli(ref.path[0]);
+}
+
 bool Expander::expand(std::string_view text, const TplCtx& ctx, Template& out) {
   out = Template{};
   const std::size_t limit = budget_.left(ctx.in_vars);
@@ -167,12 +174,13 @@ bool Expander::expand(std::string_view text, const TplCtx& ctx, Template& out) {
     if (piece.is_ref) {
       const std::size_t from = out.text.size();
       ok = resolve_ref(piece.ref, text, ctx, out) && ok;
-      if (ctx.output_path && escapes_tree(std::string_view(out.text).substr(from))) {
+      if (ctx.output_path && from_outside(piece.ref) &&
+          escapes_tree(std::string_view(out.text).substr(from))) {
         SourcePos p = r_.pos_in_scalar(ctx.unit, ctx.node, text, piece.offset);
         r_.error_at(ctx.unit, p.line, p.column, *ctx.path,
                     "the value of ${{ " + ref_text(piece.ref) + " }} ('" + out.text.substr(from) +
-                        "') would move an output out of the tree: a templated output path may "
-                        "not bring '..' or an absolute path (write it literally if you mean it)");
+                        "') would move an output out of the tree: a value from the environment or "
+                        "--set may not bring '..' or an absolute path into an output path");
         ok = false;
       }
     } else {

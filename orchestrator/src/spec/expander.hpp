@@ -33,8 +33,9 @@ struct TplCtx {
   const std::string* task_name = nullptr;
   bool allow_outputs = false;
   bool in_vars = false;
-  /// An output's path: a substituted value may not hold an absolute path or
-  /// a `..` component (a variable must not move an output out of the tree).
+  /// An output's path: a value from outside the file (the environment,
+  /// `--set`) may not hold an absolute path or a `..` component (it must not
+  /// move an output out of the tree); the file's own vars are the author's.
   bool output_path = false;
 };
 
@@ -97,6 +98,7 @@ class Expander {
                         const TemplateRef& ref, const Template& value, const std::string& name);
   /// Reports (once) that an expansion passed the budget; returns false.
   bool over_budget(const TplCtx& ctx, std::string_view text, std::uint32_t offset);
+  bool from_outside(const TemplateRef& ref) const;
 
   FieldReader& r_;
   Vars& vars_;
