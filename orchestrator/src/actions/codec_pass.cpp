@@ -1,5 +1,6 @@
 #include "actions/codec_pass.hpp"
 
+#include "actions/atomic_file.hpp"
 #include "runtime/write_all.hpp"
 
 namespace sluice::detail {
@@ -29,6 +30,14 @@ bool CodecPass::flush() {
 }
 
 PassStatus CodecPass::run(std::size_t budget, const std::stop_token& stop) {
+  std::uint64_t from = written_;
+  PassStatus status = code(budget, stop);
+  AtomicFile::start_writeback(out_->get(), static_cast<std::int64_t>(from),
+                              static_cast<std::int64_t>(written_ - from));
+  return status;
+}
+
+PassStatus CodecPass::code(std::size_t budget, const std::stop_token& stop) {
   using Status = StreamCodec::Status;
   std::uint64_t start = in_.bytes_read() + written_;
   while (in_.bytes_read() + written_ - start < budget) {

@@ -26,6 +26,7 @@ class CodecPass {
   CodecPass(SharedFd in, std::string in_path, SharedFd out, std::string out_path,
             std::size_t chunk, std::unique_ptr<StreamCodec> codec);
 
+  /// A step; then starts the write-back of what it wrote (AtomicFile::start_writeback).
   PassStatus run(std::size_t budget, const std::stop_token& stop);
   std::uint64_t bytes_read() const { return in_.bytes_read(); }
   std::uint64_t bytes_written() const { return written_; }
@@ -36,6 +37,7 @@ class CodecPass {
   bool stream_error() const { return stream_error_; }
 
  private:
+  PassStatus code(std::size_t budget, const std::stop_token& stop);
   PassStatus fail(std::string message, bool stream);
   bool flush();
 
