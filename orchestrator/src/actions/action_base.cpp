@@ -29,11 +29,12 @@ void ActionBase::fail(std::string message) {
   stop_.request_stop();
   stop_work();
   requests_.cancel();
+  for (auto& job : jobs_) job.cancel();
   settle();
 }
 
 void ActionBase::settle() {
-  if (!finishing_ || reported_ || requests_.in_flight() != 0) return;
+  if (!finishing_ || reported_ || requests_.in_flight() != 0 || !jobs_.empty()) return;
   if (!aborting_ && !output_->committed()) {
     // Even with no temporary file, through the fs threads: the report then
     // never runs inside start() or cancel().
@@ -48,6 +49,15 @@ void ActionBase::settle() {
 
 void ActionBase::blocking(std::function<void()> work, std::function<void()> next) {
   requests_.blocking(std::move(work), [this, next = std::move(next)](int) {
+    if (finishing_) return settle();
+    next();
+  });
+}
+
+void ActionBase::pooled(ThreadPool::Work work, std::function<void()> next) {
+  auto job = jobs_.emplace(jobs_.end());
+  *job = ctx_.pool.submit(std::move(work), [this, job, next = std::move(next)](PoolJob::Outcome) {
+    jobs_.erase(job);
     if (finishing_) return settle();
     next();
   });

@@ -1,16 +1,17 @@
 /// ActionBase: what every file action shares: its `to` (an AtomicFile), the
 /// blocking steps it runs on libuv's fs threads (expanding globs, opening
-/// inputs, creating and committing the output), its byte counts, and the
-/// one way it ends: finish() waits until none of its own requests is in
-/// flight, removes the temporary file, and then reports once.
+/// inputs, creating and committing the output), its pool jobs, its byte
+/// counts, and the one way it ends: finish() waits until none of its own
+/// requests or pool jobs is in flight, removes the temporary file, and then
+/// reports once.
 ///
 /// Subclasses drive their own chunks and call fail() or commit(); they
 /// stop their readers, writers and pool jobs in stop_work() and ignore
 /// every callback once finishing(). Loop thread only.
 #pragma once
 
-#include <algorithm>
 #include <functional>
+#include <list>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -51,6 +52,11 @@ class ActionBase : public FileActionRun {
   /// Runs `work` on an fs thread, then `next` unless the action is finishing.
   void blocking(std::function<void()> work, std::function<void()> next);
 
+  /// Runs `work` on the pool, then `next` unless the action is finishing. A
+  /// failure or cancel requests stop on `work`'s token and waits for it to
+  /// return before removing the temporary file and reporting.
+  void pooled(ThreadPool::Work work, std::function<void()> next);
+
   /// Subclasses: stop readers, writers and pool jobs (no callback after).
   virtual void stop_work() {}
 
@@ -64,22 +70,18 @@ class ActionBase : public FileActionRun {
 
   OnDone on_done_;
   FsRequests requests_;
+  std::list<PoolJob> jobs_;  ///< pooled() jobs whose `done` has not run
   bool finishing_ = false;
   bool committing_ = false;
   bool aborting_ = false;
   bool reported_ = false;
 };
 
-/// Bytes a trip between threads moves (a pool job's input or output): on a
-/// loaded machine each trip waits for a CPU to wake a thread, so the trips,
-/// not the bytes, set the pace unless each moves this much.
-constexpr std::size_t kTripBytes = 1u << 20;
-
-/// Chunks of `chunk` bytes in `bytes` (at least 1): pipeline depths are set
-/// in bytes, so memory stays the same whatever the chunk size.
-inline unsigned chunks_in(std::size_t bytes, std::size_t chunk) {
-  return static_cast<unsigned>(std::max<std::size_t>(bytes / std::max<std::size_t>(chunk, 1), 1));
-}
+/// Bytes a step of a pass moves in one job (on an fs thread for copy and
+/// concat, on the pool for hash and the codecs): large enough that the trip
+/// to the thread and back costs nothing beside it, small enough that one
+/// file does not hold a thread long.
+constexpr std::size_t kStepBytes = 8u << 20;
 
 std::unique_ptr<FileActionRun> make_transfer_action(const Task& task, FileActionContext context,
                                                     FileActionRun::OnDone on_done);

@@ -57,6 +57,11 @@ std::string AtomicFile::temp_name_for(const std::string& target, const std::stri
   return slash == std::string::npos ? temp : (dir == "/" ? "/" : dir + "/") + temp;
 }
 
+void AtomicFile::start_writeback(int fd, std::int64_t offset, std::int64_t length) {
+  // Errors show again, and are reported, at the fsync.
+  if (length > 0) ::sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE);
+}
+
 IoError AtomicFile::create() {
   std::string dir = parent_of(target_);
   std::error_code ec;

@@ -15,6 +15,7 @@
 /// requests in flight (SharedFd).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "runtime/fs_requests.hpp"
@@ -40,6 +41,11 @@ class AtomicFile {
   /// Empty before create() and after commit() or abort().
   const std::string& temp_path() const { return temp_; }
   bool committed() const { return committed_; }
+
+  /// Starts writing `length` bytes of `fd` from `offset` to the disk, without
+  /// waiting for them: the fsync at commit() then has little left to do,
+  /// so writing the output and writing it back overlap. Advice only.
+  static void start_writeback(int fd, std::int64_t offset, std::int64_t length);
 
   /// The temporary name for `target` with `suffix` (6 characters): the name
   /// is cut so that the whole fits NAME_MAX.

@@ -1,38 +1,23 @@
-// hash: several files at once (one per pool thread), each read by its own
-// ChunkReader and fed to its Hasher on the pool a trip (kTripBytes) per
-// job, so that reads go on while a job hashes. A file's jobs run on one
-// strand, the next queued while one runs (kJobsAhead), so the pool thread
-// goes on without waiting for the loop thread. The lines are kept in the
-// order of `files` and written at the end.
+// hash: several files at once, one per pool thread, each a HashPass that
+// reads and hashes its own chunks on the pool thread, a step (kStepBytes)
+// per job. The lines are kept in the order of `files` and written at the end.
 #include <algorithm>
-#include <deque>
 
 #include "actions/action_base.hpp"
-#include "actions/hasher.hpp"
-#include "runtime/chunk_reader.hpp"
+#include "actions/hash_pass.hpp"
 #include "runtime/chunk_writer.hpp"
 
 namespace sluice::detail {
 namespace {
 
-/// Per file: read ahead up to 4 trips; a job hashes 1 trip.
-constexpr std::size_t kReadBytes = 4 * kTripBytes;
-constexpr std::size_t kJobsAhead = 2;
-
-/// One file being hashed. `hasher` is the pool's while jobs are queued.
+/// One file being hashed: the pool's while a step runs.
 struct Unit {
   std::size_t index = 0;
-  std::unique_ptr<ChunkReader> reader;
-  std::shared_ptr<Hasher> hasher;
-  std::deque<PoolJob> jobs;  ///< in the strand's order
-  std::deque<IoBuffer> inbox;
-  bool ended = false;
+  std::shared_ptr<HashPass> pass;
   bool busy = false;
 };
 
-class HashAction final : public ActionBase,
-                         public ChunkReader::Listener,
-                         public ChunkWriter::Listener {
+class HashAction final : public ActionBase, public ChunkWriter::Listener {
  public:
   HashAction(const Task& task, FileActionContext context, OnDone on_done)
       : ActionBase(std::move(context), std::move(on_done), task.extras().file.to),
@@ -65,11 +50,6 @@ class HashAction final : public ActionBase,
     return path;
   }
 
-  Unit& unit_of(const ChunkReader& reader) {
-    return **std::find_if(units_.begin(), units_.end(),
-                          [&](const auto& u) { return u->reader.get() == &reader; });
-  }
-
   void next_file(Unit& unit) {
     if (next_ == files_.size()) {
       unit.busy = false;
@@ -80,63 +60,30 @@ class HashAction final : public ActionBase,
     unit.busy = true;
     unit.index = next_++;
     open_input(files_[unit.index], [this, &unit](OpenedFile opened) {
-      unit.hasher = make_hasher(algo_);
-      unit.ended = false;
-      unit.reader = std::make_unique<ChunkReader>(
-          ctx_.loop, std::make_shared<const UniqueFd>(std::move(opened.fd)), files_[unit.index],
-          opened.size, ctx_.chunk_size, chunks_in(kReadBytes, ctx_.chunk_size), *this);
-      unit.reader->start();
+      unit.pass = std::make_shared<HashPass>(std::make_shared<const UniqueFd>(std::move(opened.fd)),
+                                             files_[unit.index], ctx_.chunk_size, algo_);
+      step(unit);
     });
   }
 
-  void on_chunk(ChunkReader& reader, IoBuffer chunk) override {
-    Unit& unit = unit_of(reader);
-    unit.inbox.push_back(std::move(chunk));
-    pump(unit);
-  }
-  void on_end(ChunkReader& reader) override {
-    Unit& unit = unit_of(reader);
-    unit.ended = true;
-    pump(unit);
-  }
-  void on_error(ChunkReader&, IoError error) override { fail(error.message); }
-
-  void pump(Unit& unit) {
-    if (finishing()) return;
-    std::size_t trip = chunks_in(kTripBytes, ctx_.chunk_size);
-    // A job takes a whole trip (the reader's reads are trips), or the rest.
-    while (unit.jobs.size() < kJobsAhead &&
-           (unit.inbox.size() >= trip || (unit.ended && !unit.inbox.empty()))) {
-      auto batch = std::make_shared<std::vector<IoBuffer>>();
-      while (!unit.inbox.empty() && batch->size() < trip) {
-        batch->push_back(std::move(unit.inbox.front()));
-        unit.inbox.pop_front();
-      }
-      unit.jobs.push_back(ctx_.pool.submit(
-          [hasher = unit.hasher, batch](std::stop_token stop) {
-            for (const auto& chunk : *batch) {
-              if (stop.stop_requested()) return;
-              hasher->update(chunk.view());
-            }
-          },
-          [this, &unit, batch](PoolJob::Outcome) {
-            unit.jobs.pop_front();  // the strand's jobs end in order
-            if (finishing()) return;
-            unit.reader->recycle(*batch);
-            pump(unit);
-          },
-          unit.hasher.get()));
-    }
-    if (unit.ended && unit.inbox.empty() && unit.jobs.empty()) finish_file(unit);
+  void step(Unit& unit) {
+    auto status = std::make_shared<PassStatus>();
+    pooled([pass = unit.pass, status, budget = std::max(kStepBytes, ctx_.chunk_size)](
+               std::stop_token stop) { *status = pass->run(budget, stop); },
+           [this, &unit, status] {
+             if (*status == PassStatus::Failed) return fail(unit.pass->error().message);
+             if (*status == PassStatus::More) return step(unit);
+             finish_file(unit);
+           });
   }
 
   void finish_file(Unit& unit) {
     // The digest is a block or two of work: the loop thread does it.
     lines_[unit.index] =
-        checksum_line(algo_, unit.hasher->hex_digest(), display(files_[unit.index]));
-    result_.bytes_read += unit.reader->bytes_read();
-    unit.hasher.reset();
-    next_file(unit);  // replaces unit.reader later, outside its callbacks
+        checksum_line(algo_, unit.pass->hex_digest(), display(files_[unit.index]));
+    result_.bytes_read += unit.pass->bytes_read();
+    unit.pass.reset();
+    next_file(unit);
   }
 
   void write_lines() {
@@ -157,10 +104,6 @@ class HashAction final : public ActionBase,
   void on_error(ChunkWriter&, IoError error) override { fail(error.message); }
 
   void stop_work() override {
-    for (auto& unit : units_) {
-      unit->jobs.clear();
-      if (unit->reader) unit->reader->stop();
-    }
     if (writer_) writer_->stop();
   }
 

@@ -1,11 +1,18 @@
 #include "actions/range_copier.hpp"
 
+#include "actions/atomic_file.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 
 namespace sluice::detail {
+namespace {
+/// Bytes per copy_file_range call at least: no buffer of ours holds them,
+/// and each call sets up the kernel's splice, which costs at 64 KiB.
+constexpr std::size_t kKernelChunk = 1u << 20;
+}  // namespace
 
 RangeCopier::RangeCopier(int in, std::string in_path, int out, std::string out_path,
                          std::int64_t out_offset, std::size_t chunk)
@@ -17,10 +24,17 @@ RangeCopier::RangeCopier(int in, std::string in_path, int out, std::string out_p
       chunk_(std::max<std::size_t>(chunk, 1)) {}
 
 RangeCopier::Status RangeCopier::run(std::size_t budget, const std::stop_token& stop) {
+  std::int64_t from = out_offset_;
+  Status status = copy(budget, stop);
+  AtomicFile::start_writeback(out_, from, out_offset_ - from);
+  return status;
+}
+
+RangeCopier::Status RangeCopier::copy(std::size_t budget, const std::stop_token& stop) {
   std::size_t moved = 0;
   while (moved < budget) {
     if (stop.stop_requested()) return Status::More;
-    std::size_t want = std::min(chunk_, budget - moved);
+    std::size_t want = std::min(kernel_ ? std::max(chunk_, kKernelChunk) : chunk_, budget - moved);
     std::int64_t n = kernel_ ? kernel_step(want) : rw_step(want);
     if (n < 0) return Status::Failed;
     if (n == 0) return Status::End;
@@ -49,6 +63,7 @@ std::int64_t RangeCopier::kernel_step(std::size_t want) {
 
 std::int64_t RangeCopier::rw_step(std::size_t want) {
   if (buffer_.capacity() < chunk_) buffer_ = IoBuffer(chunk_);
+  want = std::min(want, chunk_);  // a kernel step that fell back may ask for more
   ssize_t n;
   do {
     n = ::pread(in_, buffer_.data(), want, in_offset_);

@@ -10,7 +10,8 @@
 /// names the right file) and when it returns 0 at the very start (files
 /// such as /proc's report a size of 0 and copy nothing). run() copies chunk
 /// by chunk and polls `stop` between chunks, so a cancel waits for at most
-/// one chunk. Blocking system calls: run it off the loop thread; one
+/// one chunk (at least 1 MiB through copy_file_range, which needs no
+/// buffer). Blocking system calls: run it off the loop thread; one
 /// thread at a time.
 #pragma once
 
@@ -34,7 +35,8 @@ class RangeCopier {
               std::size_t chunk);
 
   /// Copies until the end of the input (End), `budget` bytes or a stop
-  /// request (More), or an error (Failed: error()).
+  /// request (More), or an error (Failed: error()); then starts the
+  /// write-back of what it wrote (AtomicFile::start_writeback).
   Status run(std::size_t budget, const std::stop_token& stop = {});
 
   std::uint64_t copied() const { return copied_; }
@@ -44,6 +46,7 @@ class RangeCopier {
   const IoError& error() const { return error_; }
 
  private:
+  Status copy(std::size_t budget, const std::stop_token& stop);
   /// One step of at most `want` bytes: bytes copied, 0 at the end, -1 on error.
   std::int64_t kernel_step(std::size_t want);
   std::int64_t rw_step(std::size_t want);

@@ -1,6 +1,6 @@
 // copy and concat: bytes moved unchanged, so the kernel moves them
 // (RangeCopier: copy_file_range, or read/write where it refuses), a step of
-// at most kStepBytes per trip to an fs thread. The step polls the action's
+// at most kStepBytes (action_base.hpp) per trip to an fs thread. The step polls the action's
 // stop token between chunks: a cancel waits for at most one chunk.
 #include <algorithm>
 
@@ -9,10 +9,6 @@
 
 namespace sluice::detail {
 namespace {
-
-/// Bytes per trip to an fs thread: large enough that the trips cost
-/// nothing beside the copy, small enough not to hold an fs thread long.
-constexpr std::size_t kStepBytes = 8u << 20;
 
 class TransferAction final : public ActionBase {
  public:
