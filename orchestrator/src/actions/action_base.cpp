@@ -47,19 +47,29 @@ void ActionBase::settle() {
   done(result_);  // may destroy this
 }
 
+void ActionBase::resume() {
+  suspended_ = false;
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& next : held) proceed(std::move(next));
+}
+
+void ActionBase::proceed(std::function<void()> next) {
+  if (finishing_) return settle();
+  if (suspended_) return held_.push_back(std::move(next));
+  next();
+}
+
 void ActionBase::blocking(std::function<void()> work, std::function<void()> next) {
-  requests_.blocking(std::move(work), [this, next = std::move(next)](int) {
-    if (finishing_) return settle();
-    next();
-  });
+  requests_.blocking(std::move(work),
+                     [this, next = std::move(next)](int) mutable { proceed(std::move(next)); });
 }
 
 void ActionBase::pooled(ThreadPool::Work work, std::function<void()> next) {
   auto job = jobs_.emplace(jobs_.end());
   *job = ctx_.pool.submit(std::move(work), [this, job, next = std::move(next)](PoolJob::Outcome) {
     jobs_.erase(job);
-    if (finishing_) return settle();
-    next();
+    proceed(next);
   });
 }
 

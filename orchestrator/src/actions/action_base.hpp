@@ -27,6 +27,8 @@ namespace sluice::detail {
 class ActionBase : public FileActionRun {
  public:
   void cancel() override;
+  void suspend() override { suspended_ = true; }
+  void resume() override;
   ~ActionBase() override;
 
  protected:
@@ -67,6 +69,8 @@ class ActionBase : public FileActionRun {
 
  private:
   void settle();
+  /// Runs the continuation of a step now, or at resume() while suspended.
+  void proceed(std::function<void()> next);
 
   OnDone on_done_;
   FsRequests requests_;
@@ -75,6 +79,8 @@ class ActionBase : public FileActionRun {
   bool committing_ = false;
   bool aborting_ = false;
   bool reported_ = false;
+  bool suspended_ = false;
+  std::vector<std::function<void()>> held_;  ///< steps waiting for resume()
 };
 
 /// Bytes a step of a pass moves in one job (on an fs thread for copy and

@@ -60,6 +60,10 @@ class FileActionRun {
   /// `cancelled` (unless the action had already reached its commit, which
   /// then completes). Nothing once it has reported.
   virtual void cancel() = 0;
+  /// Job control (Ctrl-Z): no new step starts until resume(); a step in
+  /// flight (at most kStepBytes) completes. A cancel still ends it.
+  virtual void suspend() = 0;
+  virtual void resume() = 0;
 };
 
 /// The action for `task`, or null when it is not a file action (run, cmd, call).

@@ -52,6 +52,7 @@ void FileTaskRunner::start(TaskId task, int /*attempt*/) {
   FileActionRun& run = *action;
   running_.insert_or_assign(task, Attempt{std::move(action), std::move(outputs)});
   run.start();
+  if (suspended_) run.suspend();  // started while the run is stopped: holds at its first step
   if (listener_) listener_->on_task_started(task, 0);
 }
 
@@ -60,6 +61,16 @@ void FileTaskRunner::terminate(TaskId task) {
 }
 
 void FileTaskRunner::kill(TaskId task) { terminate(task); }
+
+void FileTaskRunner::suspend() {
+  suspended_ = true;
+  for (auto& [task, attempt] : running_) attempt.action->suspend();
+}
+
+void FileTaskRunner::resume() {
+  suspended_ = false;
+  for (auto& [task, attempt] : running_) attempt.action->resume();
+}
 
 void FileTaskRunner::finished(TaskId task, const FileActionResult& result) {
   AttemptOutcome outcome;

@@ -6,10 +6,11 @@
 ///
 /// terminate() and kill() (a timeout, Ctrl-C, fail-fast) cancel the action:
 /// it stops at its next chunk, removes its temporary file and reports
-/// `cancelled`. `write` content that names `${{ tasks.X.outputs.K }}` is
+/// `cancelled`. suspend() (Ctrl-Z) holds every running action before its
+/// next step, resume() lets it go on. `write` content that names `${{ tasks.X.outputs.K }}` is
 /// resolved from the run's TaskOutputValues when the attempt starts; an
-/// unset value fails the attempt like a spawn error (not retried). Job
-/// control and backpressure do not apply: the actions print nothing.
+/// unset value fails the attempt like a spawn error (not retried).
+/// Backpressure does not apply: the actions print nothing.
 /// Declared `outputs` are honoured as for a process task: their parent
 /// directories are made first, a success that did not create one fails
 /// (`output not created: PATH`), and a failed attempt removes those it
@@ -48,6 +49,8 @@ class FileTaskRunner final : public TaskRunner {
   /// Both cancel the action: it has no process to be gentle with.
   void terminate(TaskId task) override;
   void kill(TaskId task) override;
+  void suspend() override;
+  void resume() override;
 
   std::size_t running() const { return running_.size(); }
 
@@ -71,6 +74,7 @@ class FileTaskRunner final : public TaskRunner {
   std::vector<std::unique_ptr<FileActionRun>> finished_;
   std::vector<std::pair<TaskId, AttemptOutcome>> reports_;  ///< failed before starting
   Timer next_turn_;
+  bool suspended_ = false;  ///< Ctrl-Z: actions hold before their next step
 };
 
 }  // namespace sluice::detail

@@ -144,5 +144,35 @@ TEST_F(FileTaskRunnerTest, AnUnsetTaskOutputInWriteContentFailsWithoutRetry) {
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "http://x");
 }
 
+// Ctrl-Z: a suspended action starts no new step (it does not finish while
+// held), goes on at resume() to the same result, and a cancel still ends it.
+TEST_F(FileTaskRunnerTest, SuspendHoldsAnActionUntilResumeAndACancelStillEndsIt) {
+  {
+    std::ofstream(dir_ / "zeros.bin");
+  }
+  std::filesystem::resize_file(dir_ / "zeros.bin", 64u << 20);  // sparse: 8 steps
+  TaskId held = add(ActionKind::Hash, {"zeros.bin"}, "sums");
+  TaskId cancelled = add(ActionKind::Copy, {"zeros.bin"}, "copy.bin");
+  make();
+  runner_->suspend();
+  runner_->start(held, 1);
+  runner_->start(cancelled, 1);
+  testing::run_for(loop_, std::chrono::milliseconds(300));
+  EXPECT_EQ(rec_.finished.count(held), 0u) << "finished while suspended";
+  EXPECT_EQ(rec_.finished.count(cancelled), 0u) << "finished while suspended";
+  runner_->terminate(cancelled);
+  ASSERT_TRUE(wait_finished(cancelled));
+  EXPECT_EQ(rec_.finished[cancelled].error, "cancelled");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy.bin"));
+  EXPECT_EQ(rec_.finished.count(held), 0u);
+  runner_->resume();
+  ASSERT_TRUE(wait_finished(held));
+  EXPECT_TRUE(rec_.finished[held].succeeded()) << rec_.finished[held].error;
+  EXPECT_EQ(rec_.finished[held].bytes_read, 64u << 20);
+  // sha256 of 64 MiB of zeros
+  EXPECT_EQ(testing::read_file(dir_ / "sums"),
+            "3b6a07d0d404fab4e23b6d34bc6696a6a312dd92821332385e5af7c01c421351  zeros.bin\n");
+}
+
 }  // namespace
 }  // namespace sluice::detail
