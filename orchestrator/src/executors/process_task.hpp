@@ -10,6 +10,7 @@
 
 #include "executors/declared_outputs.hpp"
 #include "executors/stream_files.hpp"
+#include "executors/stream_tee.hpp"
 #include "executors/task_runner.hpp"
 #include "runtime/line_splitter.hpp"
 #include "runtime/subprocess.hpp"
@@ -57,6 +58,13 @@ class ProcessTask {
   /// output_file_'s basename, in the runner's output directory.
   const char* output_name() const;
   std::unique_ptr<Subprocess> make_subprocess();
+  /// A stream edge's ends (stream_links.hpp): false after failing the attempt.
+  bool connect_streams(SubprocessOptions& opts, AttemptOutcome& fail);
+  /// Reading the child's pipes stops while the sinks or the tee are full.
+  void apply_reading();
+  /// A producer ended by SIGPIPE (its readers left) succeeded, as in a shell
+  /// pipeline without pipefail; `sh -c` reports it as exit 128+13.
+  void forgive_sigpipe(AttemptOutcome& out) const;
 
   LocalProcessRunner& runner_;
   const Task& task_;
@@ -68,10 +76,16 @@ class ProcessTask {
   std::string output_file_;
   bool output_consumed_ = false;  ///< read and unlinked, or never created
   UniqueFd stdin_fd_;
+  UniqueFd stdout_fd_;  ///< a plain stream edge's write end, until the spawn
+  bool producer_ = false;  ///< some task of the run reads this one's stdout
+  bool watch_stdout_ = true;  ///< its stdout lines go to the console and files
+  std::unique_ptr<StreamTee> tee_;  ///< relays stdout to several consumers
+  bool tee_blocked_ = false;
   std::unique_ptr<Subprocess> proc_;
   std::unique_ptr<Subprocess> if_proc_;  ///< the finished `if` process
   LineSplitter out_lines_, err_lines_;
   Timer defer_;
+  Timer tee_timer_;  ///< closes stdout once no consumer is left
   bool signalled_ = false;  ///< terminate/kill was asked: a failure for outputs' sake
   bool paused_ = false;
   bool bounded_drain_ = false;
