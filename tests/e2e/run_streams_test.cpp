@@ -221,6 +221,26 @@ tasks:
   EXPECT_EQ(sluice::e2e::leftover_processes(marker_), "");
 }
 
+// Consumers that never read: the producer's bytes wait in sluice's tee (the
+// producer may even have exited). An interrupt drops them and ends the run.
+TEST_F(RunStreams, AnInterruptEndsATeeWhoseConsumersDoNotRead) {
+  write("sluice.yaml", R"Y(env:
+  @MARKER@
+tasks:
+  zeros: {cmd: [head, -c, 8M, /dev/zero]}
+  idle_a: {cmd: [@CHILD@, print-ready], stdin: {task: zeros}}
+  idle_b: {cmd: [@CHILD@, print-ready], stdin: {task: zeros}}
+)Y");
+  auto cli = start({"run", "-j", "8", "--events", "events.jsonl"});
+  ASSERT_TRUE(wait_event(printed("idle_a", "ready")));
+  ASSERT_TRUE(wait_event(printed("idle_b", "ready")));
+  cli->signal(SIGINT);
+  auto r = cli->wait();
+  EXPECT_EQ(r.code, 130) << r.out << r.err;
+  expect_complete(events(), {"zeros", "idle_a", "idle_b"});
+  EXPECT_EQ(sluice::e2e::leftover_processes(marker_), "");
+}
+
 TEST_F(RunStreams, SelectingAConsumerBringsItsProducer) {
   write("sluice.yaml", R"Y(tasks:
   numbers: {cmd: [seq, "1", "7"]}

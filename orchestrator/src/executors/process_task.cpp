@@ -321,6 +321,12 @@ bool ProcessTask::connect_streams(SubprocessOptions& opts, AttemptOutcome& fail)
   return true;
 }
 
+void ProcessTask::abandon_tee() {
+  if (!tee_) return;
+  tee_->abandon();  // a stopped producer's consumers get EOF now
+  if (delivering_ && phase_ != Phase::Done) finish_later(*delivering_);
+}
+
 void ProcessTask::apply_reading() {
   if (!proc_) return;
   if (paused_ || tee_blocked_)
@@ -375,7 +381,8 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
   if (tee_) {
     // The consumers get what is still pending, then EOF; the attempt ends
     // once its output is delivered.
-    tee_->close([this, out] { finish(out); });
+    delivering_ = out;
+    tee_->close([this] { finish(*delivering_); });
     return;
   }
   finish(out);
@@ -423,14 +430,14 @@ void ProcessTask::finish(AttemptOutcome outcome) {
 // output stalled: what it has not taken after the drain cap is dropped.
 void ProcessTask::terminate() {
   signalled_ = true;
-  if (tee_) tee_->abandon();  // a stopped producer's consumers get EOF now
+  abandon_tee();
   bound_drain();
   if (proc_) proc_->terminate();
 }
 
 void ProcessTask::kill() {
   signalled_ = true;
-  if (tee_) tee_->abandon();
+  abandon_tee();
   bound_drain();
   if (proc_) proc_->kill();
 }

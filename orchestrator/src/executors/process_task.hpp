@@ -58,6 +58,9 @@ class ProcessTask {
   /// output_file_'s basename, in the runner's output directory.
   const char* output_name() const;
   std::unique_ptr<Subprocess> make_subprocess();
+  /// sluice stops the task: a tee drops what is pending; an outcome held
+  /// for its delivery is reported now.
+  void abandon_tee();
   /// A stream edge's ends (stream_links.hpp): false after failing the attempt.
   bool connect_streams(SubprocessOptions& opts, AttemptOutcome& fail);
   /// Reading the child's pipes stops while the sinks or the tee are full.
@@ -81,6 +84,8 @@ class ProcessTask {
   bool watch_stdout_ = true;  ///< its stdout lines go to the console and files
   std::unique_ptr<StreamTee> tee_;  ///< relays stdout to several consumers
   bool tee_blocked_ = false;
+  /// The outcome while the tee delivers the last bytes (reported after).
+  std::optional<AttemptOutcome> delivering_;
   std::unique_ptr<Subprocess> proc_;
   std::unique_ptr<Subprocess> if_proc_;  ///< the finished `if` process
   LineSplitter out_lines_, err_lines_;
