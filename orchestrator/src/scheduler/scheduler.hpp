@@ -47,8 +47,9 @@
 /// group then enters the ready queue as one entry (its smallest TaskId, at
 /// its members' highest priority) and starts all at once, taking the sum of
 /// its members' slots capped at max_parallel (so at -j 1 a pair runs alone
-/// and completes). It waits while any member's pool is full (once admitted
-/// it may run over that pool's size by its own extra members). A member that
+/// and completes). It waits until each of its members' pools has room for
+/// all its members in that pool, capped at the pool's size (so a pair in a
+/// pool of 1 still runs, alone in the pool). A member that
 /// ends without starting (skipped, cancelled) ends the whole group the same
 /// way: half a stream never runs. Members are never `up_to_date` (their
 /// input is live). Tasks without stream edges take none of this path.

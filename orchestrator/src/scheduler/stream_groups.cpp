@@ -68,8 +68,12 @@ void Scheduler::group_member_ready(TaskId t) {
 bool Scheduler::admit_group(TaskId first) {
   const Group& g = groups_[state(first).group];
   for (TaskId m : g.members) {
+    const int own = state(m).pool;
+    if (own < 0) continue;
+    const int places = static_cast<int>(std::count_if(
+        g.members.begin(), g.members.end(), [&](TaskId o) { return state(o).pool == own; }));
     PoolLimit::Block why = PoolLimit::Block::None;
-    const int pool = pools_.blocking(state(m).pool, false, why);
+    const int pool = pools_.blocking(own, false, why, places);
     if (pool >= 0) {
       ready_.pop();
       pools_.park(pool, first, g.priority, why);

@@ -119,5 +119,25 @@ TEST(StreamGroups, APoolBlockingOneMemberParksTheGroup) {
   EXPECT_EQ(h.sched->result(), RunStatus::Succeeded);
 }
 
+TEST(StreamGroups, AGroupNeedsRoomForAllItsMembersInAPoolCappedAtItsSize) {
+  Harness h;
+  h.pipeline.pools.push_back(Pool{"two", 2, 0});
+  h.pipeline.pools.push_back(Pool{"one", 1, 0});
+  const TaskId hold = h.add("hold"), p = h.add("p"), c = h.add("c");
+  const TaskId q = h.add("q"), d = h.add("d");
+  for (TaskId t : {hold, p, c}) h.task(t).edit_extras().pool = "two";
+  for (TaskId t : {q, d}) h.task(t).edit_extras().pool = "one";
+  reads(h, c, "p");
+  reads(h, d, "q");
+  h.options.max_parallel = 8;
+  h.start();
+  // {p, c} needs both places of "two"; {q, d} runs alone in "one".
+  EXPECT_EQ(h.runner.started(), (std::vector<TaskId>{hold, q, d}));
+  h.runner.exit(hold, 0);
+  EXPECT_EQ(h.runner.started(), (std::vector<TaskId>{hold, q, d, p, c}));
+  for (TaskId t : {p, c, q, d}) h.runner.exit(t, 0);
+  EXPECT_EQ(h.sched->result(), RunStatus::Succeeded);
+}
+
 }  // namespace
 }  // namespace sluice::detail::testing
