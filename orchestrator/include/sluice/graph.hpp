@@ -1,6 +1,8 @@
 /// Graph is the immutable DAG of a Pipeline: explicit `needs` edges plus
 /// implicit ones from a task's `outputs` to another's `inputs` (globs in
-/// `inputs` match declared outputs too). Built in linear time and memory,
+/// `inputs` match declared outputs too). Stream edges (`stdin: {task: P}`)
+/// are an edge kind of their own: not a dependency (both ends run at the
+/// same time); the tasks they join form a group ordered as one node. Built in linear time and memory,
 /// iteratively (a 100,000-task chain cannot overflow the stack).
 ///
 /// Tasks are identified by TaskId, their index in Pipeline::tasks. The graph
@@ -24,10 +26,20 @@ class Graph {
   std::span<const TaskId> dependencies(TaskId t) const;
   /// The tasks that wait for `t`, each once, in file order.
   std::span<const TaskId> dependents(TaskId t) const;
-  /// Every task, dependencies before dependents; ties in file order.
+  /// Every task, dependencies before dependents; ties in file order; the
+  /// tasks joined by stream edges next to each other.
   const std::vector<TaskId>& topological_order() const { return order_; }
 
-  /// `targets` and everything they transitively need, in topological order.
+  static constexpr TaskId kNoTask = ~TaskId{0};
+  /// The task whose stdout `t` reads (`stdin: {task:}`), or kNoTask.
+  TaskId producer(TaskId t) const { return producer_.empty() ? kNoTask : producer_[t]; }
+  /// The tasks that read `t`'s stdout, in file order.
+  std::span<const TaskId> consumers(TaskId t) const;
+  /// Whether any stream edge exists (else producer() is always kNoTask).
+  bool has_streams() const { return !producer_.empty(); }
+
+  /// `targets` and everything they transitively need (and a consumer's
+  /// producer), in topological order.
   /// A target is a task name, a matrix base name, or a declared output path
   /// (relative paths against `cwd`). Unknown targets become diagnostics.
   std::vector<TaskId> select(const Pipeline& p, const std::vector<std::string>& targets,
@@ -47,12 +59,17 @@ class Graph {
   std::vector<std::uint32_t> dep_offsets_, dependent_offsets_;  // CSR, size()+1 entries
   std::vector<TaskId> deps_, dependents_;
   std::vector<TaskId> order_;
+  /// Stream edges, empty when there are none: producer per task, and the
+  /// consumers in CSR form.
+  std::vector<TaskId> producer_;
+  std::vector<std::uint32_t> consumer_offsets_;
+  std::vector<TaskId> consumers_;
   std::uint64_t tasks_digest_ = 0;  ///< of the pipeline's task names (built_from)
 };
 
 struct GraphResult {
   Graph graph;
-  std::vector<Diagnostic> diagnostics;  ///< cycles, outputs declared twice
+  std::vector<Diagnostic> diagnostics;  ///< cycles (of needs and stream edges), outputs declared twice
   bool ok() const { return diagnostics.empty(); }
 };
 

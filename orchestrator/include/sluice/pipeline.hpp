@@ -163,12 +163,16 @@ struct StdinSpec {
   Kind kind = Kind::Null;
   Template text;     ///< Kind::Text
   std::string path;  ///< Kind::File (absolute) or the task name (Kind::Task)
+  SourcePos pos;     ///< Kind::Task: where the name was written (stream edge diagnostics)
 };
 
 struct StreamSpec {
   std::string file;  ///< absolute; empty = no file
   bool append = false;
   bool console = true;
+  /// `console` was written: a consumed producer's stdout reaches the
+  /// console only when asked for (a stream edge, like a shell pipe).
+  bool console_set = false;
 };
 
 struct Probe {

@@ -233,6 +233,9 @@ std::string describe_plan(const Pipeline& pipeline, const std::vector<TaskId>& o
     else if (t.action == ActionKind::Cmd) append_cmd(line, t.cmd);
     else line = file_action(t);
     append_entry(out, t.name, line);
+    // A stream edge: both run at the same time, so order alone cannot say it.
+    if (t.extras().stdin_spec.kind == StdinSpec::Kind::Task)
+      out += "    stdin: stream from " + t.extras().stdin_spec.path + " (runs with it)\n";
   }
   return out;
 }

@@ -4,7 +4,9 @@
 /// script of several lines whole, indented under `name:`. A value stands
 /// quoted for where it is in the script, so the text means what would run;
 /// a task output, known only once its task has run, shows as
-/// `<output of TASK.KEY>`. `if:` conditions are not run, so not shown.
+/// `<output of TASK.KEY>`. `if:` conditions are not run, so not shown. A
+/// task that reads another's stdout gets the line
+/// `    stdin: stream from PRODUCER (runs with it)` under its entry.
 /// Pure function.
 #pragma once
 

@@ -93,6 +93,13 @@ void RunSession::make_runner(const SecretValues& secrets) {
   // through stderr instead, where the console is.
   if (options_.events_path == "-") local.interactive_stdout = STDERR_FILENO;
   local.child_sigpipe_ignored = options_.child_sigpipe_ignored;
+  if (graph_.has_streams()) {
+    std::vector<char> chosen(pipeline_.tasks.size(), 0);
+    for (TaskId t : selected_) chosen[t] = 1;
+    for (TaskId t : selected_)
+      if (TaskId from = graph_.producer(t); from != Graph::kNoTask && chosen[from])
+        local.stream_edges.emplace_back(from, t);
+  }
 
   auto runners = std::make_unique<DispatchRunner>(*loop_, pipeline_);
   runners->add(std::make_unique<LocalProcessRunner>(*loop_, pipeline_, std::move(local), values_),

@@ -26,6 +26,8 @@ LocalProcessRunner::LocalProcessRunner(Loop& loop, const Pipeline& pipeline,
   for (char** e = environ; e && *e; ++e) base_env_.emplace_back(*e);
   // A failure leaves it invalid: spawn_child then opens /dev/null itself.
   dev_null_.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!options_.stream_edges.empty())
+    links_ = std::make_unique<StreamLinks>(pipeline_, std::move(options_.stream_edges));
 }
 
 LocalProcessRunner::~LocalProcessRunner() {
@@ -136,6 +138,7 @@ void LocalProcessRunner::task_output(TaskId task, StreamKind stream, std::string
 }
 
 void LocalProcessRunner::task_finished(TaskId task, AttemptOutcome outcome) {
+  if (links_) links_->release(task);  // an end it never took: the other side sees EOF/EPIPE
   if (auto it = tasks_.find(task); it != tasks_.end()) {
     finished_.push_back(std::move(it->second));
     tasks_.erase(it);

@@ -28,9 +28,9 @@
 ///
 /// `interactive`: the child inherits fds 0-2 and stays in sluice's process
 /// group (so the terminal's Ctrl-C and job control reach it, like ninja's
-/// console pool); nothing is captured. Not handled yet: `pty` (runs without
-/// one), `stdin: {task: X}` (fails with an error). Owned by the engine;
-/// loop thread only.
+/// console pool); nothing is captured. Stream edges (`stdin: {task: X}`):
+/// see stream_links.hpp. Not handled yet: `pty` (runs without one). Owned
+/// by the engine; loop thread only.
 #pragma once
 
 #include <algorithm>
@@ -46,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "executors/stream_links.hpp"
 #include "executors/task_output_values.hpp"
 #include "executors/task_runner.hpp"
 #include "runtime/loop.hpp"
@@ -71,6 +72,8 @@ struct LocalRunnerOptions {
   std::chrono::milliseconds drain_grace{250};
   std::chrono::milliseconds drain_cap{2000};
   std::size_t line_cap = 64 * 1024;
+  /// The run's stream edges (producer, consumer), both ends selected.
+  std::vector<std::pair<TaskId, TaskId>> stream_edges;
   /// The fd an interactive task gets as its stdout (the engine passes 2
   /// when sluice's stdout carries the event stream).
   int interactive_stdout = 1;
@@ -144,6 +147,9 @@ class LocalProcessRunner final : public TaskRunner {
   bool bounded_drain_ = false;
   /// Signal dispositions children reset, looked up once (see spawn.hpp).
   std::uint64_t reset_signals_ = signals_to_reset(options_.child_sigpipe_ignored);
+  /// A stream's producer gets SIGPIPE at its default whatever sluice inherited.
+  std::uint64_t producer_reset_signals_ = signals_to_reset(false);
+  std::unique_ptr<StreamLinks> links_;  ///< null when the run has no stream edge
   /// While more tasks run than this, nobody spins for a child's exit.
   std::size_t cpus_ = std::max(1u, std::thread::hardware_concurrency());
 };

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include "executors/local_process_runner.hpp"
 #include "executors/output_file.hpp"
+#include "executors/stream_links.hpp"
 #include "runtime/open_user_file.hpp"
 #include "spec/arithmetic_value.hpp"
 
@@ -49,11 +51,12 @@ ProcessTask::ProcessTask(LocalProcessRunner& runner, TaskId id, int attempt)
       streams_(runner.loop_,
                [this](bool full) {
                  files_full_ = full;
-                 update_reading();
+                 apply_reading();
                }),
       out_lines_(runner.options_.line_cap),
       err_lines_(runner.options_.line_cap),
-      defer_(runner.loop_) {}
+      defer_(runner.loop_),
+      tee_timer_(runner.loop_) {}
 
 ProcessTask::~ProcessTask() {
   proc_.reset();  // kills and reaps a child still running
@@ -257,10 +260,9 @@ void ProcessTask::start_action() {
         opts.spawn.stdio[0] = stdin_fd_.get();
         break;
       case StdinSpec::Kind::Task:
-        fail.error = "stdin from another task is not supported yet";
-        finish_later(fail);
-        return;
+        break;  // connect_streams
     }
+    if (!connect_streams(opts, fail)) return;
   }
   if (std::string e = streams_.open(task_, attempt_); !e.empty()) {
     fail.error = std::move(e);
@@ -269,20 +271,98 @@ void ProcessTask::start_action() {
   }
   phase_ = Phase::Action;
   proc_ = make_subprocess();
-  update_reading();
+  apply_reading();
   if (bounded_drain_) proc_->bound_drain();
   if (auto err = proc_->start(std::move(opts))) {
     proc_.reset();
     stdin_fd_.reset();
+    stdout_fd_.reset();
     fail.error = err->message;
     finish_later(fail);
     return;
   }
-  stdin_fd_.reset();  // the child has its copy
+  stdin_fd_.reset();  // the child has its copies
+  stdout_fd_.reset();
   runner_.task_started(id_, proc_->pid());
 }
 
+bool ProcessTask::connect_streams(SubprocessOptions& opts, AttemptOutcome& fail) {
+  StreamLinks* links = runner_.links_.get();
+  if (task_.extras().stdin_spec.kind == StdinSpec::Kind::Task) {
+    std::string error = "stdin: stream edges are not set up for this run";
+    if (links) stdin_fd_ = links->take_stdin(id_, error);
+    if (!stdin_fd_.valid()) {
+      fail.error = std::move(error);
+      finish_later(fail);
+      return false;
+    }
+    opts.spawn.stdio[0] = stdin_fd_.get();
+  }
+  if (!links || !links->is_producer(id_)) return true;
+  producer_ = true;
+  // A shell pipe's writer dies of SIGPIPE when its reader leaves, whatever
+  // sluice inherited: else `yes` into `head` would fail on EPIPE.
+  opts.spawn.reset_signals = runner_.producer_reset_signals_;
+  std::string error;
+  std::vector<UniqueFd> ends = links->take_stdout(id_, error);
+  if (ends.empty()) {
+    fail.error = std::move(error);
+    finish_later(fail);
+    return false;
+  }
+  if (links->plain(id_)) {
+    stdout_fd_ = std::move(ends.front());
+    opts.capture_stdout = false;
+    opts.spawn.stdio[1] = stdout_fd_.get();
+    return true;
+  }
+  watch_stdout_ = links->watched(id_);
+  tee_ = std::make_unique<StreamTee>(
+      runner_.loop_, std::move(ends),
+      [this](bool blocked) {
+        tee_blocked_ = blocked;
+        apply_reading();
+      },
+      [this] {
+        // Nobody reads any more: closing stdout gives the producer SIGPIPE.
+        // Not from inside the reader's own callback.
+        if (!watch_stdout_)
+          tee_timer_.start(std::chrono::milliseconds(0), [this] {
+            if (proc_) proc_->close_stdout();  // may finish this task
+          });
+      });
+  return true;
+}
+
+void ProcessTask::abandon_tee() {
+  if (!tee_) return;
+  tee_->abandon();  // a stopped producer's consumers get EOF now
+  if (delivering_ && phase_ != Phase::Done) finish_later(*delivering_);
+}
+
+void ProcessTask::apply_reading() {
+  if (!proc_) return;
+  if (paused_ || tee_blocked_ || files_full_)
+    proc_->pause_reading();
+  else
+    proc_->resume_reading();
+}
+
+void ProcessTask::forgive_sigpipe(AttemptOutcome& out) const {
+  if (!producer_ || signalled_) return;
+  const bool sigpipe = (out.signal && *out.signal == SIGPIPE) ||
+                       (task_.action == ActionKind::Run && out.exit_code &&
+                        *out.exit_code == 128 + SIGPIPE);
+  if (!sigpipe) return;
+  out.signal.reset();
+  out.exit_code = 0;
+}
+
 void ProcessTask::on_output(OutputStream stream, std::string_view chunk) {
+  if (tee_ && stream == OutputStream::Stdout) {
+    tee_->write(chunk);
+    if (!watch_stdout_) return;
+  }
   StreamKind kind = stream == OutputStream::Stdout ? StreamKind::Stdout : StreamKind::Stderr;
   LineSplitter& split = stream == OutputStream::Stdout ? out_lines_ : err_lines_;
   split.feed(chunk, [&](std::string_view lines) { emit_lines(kind, lines); });
@@ -297,6 +377,7 @@ void ProcessTask::on_action_finished(const ExitStatus& st) {
   out.cpu_ms = st.cpu_ms;
   out.max_rss_kb = st.max_rss_kb;
   if (!st.exit_code && !st.signal) out.error = "exit status lost (reaped elsewhere)";
+  forgive_sigpipe(out);
   streams_.finish([this, out = std::move(out)](std::string stream_error) mutable {
     if (out.succeeded()) out.error = std::move(stream_error);
     check_outputs(std::move(out));
@@ -316,6 +397,13 @@ void ProcessTask::check_outputs(AttemptOutcome out) {
     }
   }
   if (!out.succeeded() || signalled_) outputs_.remove_changed();
+  if (tee_) {
+    // The consumers get what is still pending, then EOF; the attempt ends
+    // once its output is delivered.
+    delivering_ = out;
+    tee_->close([this] { finish(*delivering_); });
+    return;
+  }
   finish(out);
 }
 
@@ -361,12 +449,14 @@ void ProcessTask::finish(AttemptOutcome outcome) {
 // output stalled: what it has not taken after the drain cap is dropped.
 void ProcessTask::terminate() {
   signalled_ = true;
+  abandon_tee();
   bound_drain();
   if (proc_) proc_->terminate();
 }
 
 void ProcessTask::kill() {
   signalled_ = true;
+  abandon_tee();
   bound_drain();
   if (proc_) proc_->kill();
 }
@@ -381,7 +471,7 @@ void ProcessTask::resume() {
 
 void ProcessTask::pause_reading() {
   paused_ = true;
-  update_reading();
+  apply_reading();
 }
 
 void ProcessTask::bound_drain() {
@@ -391,15 +481,7 @@ void ProcessTask::bound_drain() {
 
 void ProcessTask::resume_reading() {
   paused_ = false;
-  update_reading();
-}
-
-void ProcessTask::update_reading() {
-  if (!proc_) return;
-  if (paused_ || files_full_)
-    proc_->pause_reading();
-  else
-    proc_->resume_reading();
+  apply_reading();
 }
 
 }  // namespace sluice::detail

@@ -10,6 +10,7 @@
 
 #include "executors/declared_outputs.hpp"
 #include "executors/stream_files.hpp"
+#include "executors/stream_tee.hpp"
 #include "executors/task_runner.hpp"
 #include "runtime/line_splitter.hpp"
 #include "runtime/subprocess.hpp"
@@ -46,8 +47,6 @@ class ProcessTask {
   void on_action_finished(const ExitStatus& status);
   /// The action's output is on its files: declared outputs and $SLUICE_OUTPUT.
   void check_outputs(AttemptOutcome out);
-  /// Reading stops while the sinks (paused_) or the stream files are full.
-  void update_reading();
   void on_output(OutputStream stream, std::string_view chunk);
   /// Whole lines of the action: to the stream files, then the listener.
   void emit_lines(StreamKind stream, std::string_view lines);
@@ -61,6 +60,16 @@ class ProcessTask {
   /// output_file_'s basename, in the runner's output directory.
   const char* output_name() const;
   std::unique_ptr<Subprocess> make_subprocess();
+  /// sluice stops the task: a tee drops what is pending; an outcome held
+  /// for its delivery is reported now.
+  void abandon_tee();
+  /// A stream edge's ends (stream_links.hpp): false after failing the attempt.
+  bool connect_streams(SubprocessOptions& opts, AttemptOutcome& fail);
+  /// Reading the child's pipes stops while the sinks, the tee or the stream files are full.
+  void apply_reading();
+  /// A producer ended by SIGPIPE (its readers left) succeeded, as in a shell
+  /// pipeline without pipefail; `sh -c` reports it as exit 128+13.
+  void forgive_sigpipe(AttemptOutcome& out) const;
 
   LocalProcessRunner& runner_;
   const Task& task_;
@@ -72,10 +81,18 @@ class ProcessTask {
   std::string output_file_;
   bool output_consumed_ = false;  ///< read and unlinked, or never created
   UniqueFd stdin_fd_;
+  UniqueFd stdout_fd_;  ///< a plain stream edge's write end, until the spawn
+  bool producer_ = false;  ///< some task of the run reads this one's stdout
+  bool watch_stdout_ = true;  ///< its stdout lines go to the console and files
+  std::unique_ptr<StreamTee> tee_;  ///< relays stdout to several consumers
+  bool tee_blocked_ = false;
+  /// The outcome while the tee delivers the last bytes (reported after).
+  std::optional<AttemptOutcome> delivering_;
   std::unique_ptr<Subprocess> proc_;
   std::unique_ptr<Subprocess> if_proc_;  ///< the finished `if` process
   LineSplitter out_lines_, err_lines_;
   Timer defer_;
+  Timer tee_timer_;  ///< closes stdout once no consumer is left
   bool signalled_ = false;  ///< terminate/kill was asked: a failure for outputs' sake
   bool paused_ = false;
   bool files_full_ = false;

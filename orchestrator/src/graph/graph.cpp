@@ -14,12 +14,18 @@
 #include "graph/cycles.hpp"
 #include "graph/graph_diagnostics.hpp"
 #include "graph/output_index.hpp"
+#include "graph/stream_groups.hpp"
 #include "spec/name_index.hpp"
 
 namespace sluice {
 
 std::span<const TaskId> Graph::dependencies(TaskId t) const {
   return {deps_.data() + dep_offsets_[t], deps_.data() + dep_offsets_[t + 1]};
+}
+
+std::span<const TaskId> Graph::consumers(TaskId t) const {
+  if (producer_.empty()) return {};
+  return {consumers_.data() + consumer_offsets_[t], consumers_.data() + consumer_offsets_[t + 1]};
 }
 
 std::span<const TaskId> Graph::dependents(TaskId t) const {
@@ -55,7 +61,12 @@ class GraphBuilder {
     index_names();
     build_dependencies(r.graph, r.diagnostics);
     build_dependents(r.graph);
-    if (!order(r.graph)) report_cycles(r.graph, r.diagnostics);
+    build_streams(r.graph, r.diagnostics);
+    if (!r.graph.has_streams()) {
+      if (!order(r.graph)) report_cycles(r.graph, r.diagnostics);
+    } else {
+      order_with_streams(r.graph, r.diagnostics);
+    }
     detail::finish_diagnostics(p_, r.diagnostics);
     return r;
   }
@@ -95,6 +106,60 @@ class GraphBuilder {
       g.deps_.insert(g.deps_.end(), scratch.begin(), scratch.end());
       g.dep_offsets_[t + 1] = static_cast<std::uint32_t>(g.deps_.size());
     }
+  }
+
+  // Stream edges (`stdin: {task:}`); a name the loader did not resolve (a
+  // pipeline built in code) is reported like an unknown need.
+  void build_streams(Graph& g, std::vector<Diagnostic>& diags) {
+    const std::size_t n = p_.tasks.size();
+    for (TaskId t = 0; t < n; ++t) {
+      const StdinSpec& in = p_.tasks[t].extras().stdin_spec;
+      if (in.kind != StdinSpec::Kind::Task) continue;
+      const TaskId from = by_name_.find(in.path);
+      if (from == kUnknown || from == t) {
+        diags.push_back(detail::located(p_, in.pos, "tasks." + p_.tasks[t].base() + ".stdin.task",
+                                        from == t ? "a task cannot read its own output"
+                                                  : "unknown task '" + in.path + "'"));
+        continue;
+      }
+      if (g.producer_.empty()) g.producer_.assign(n, Graph::kNoTask);
+      g.producer_[t] = from;
+    }
+    if (g.producer_.empty()) return;
+    g.consumer_offsets_.assign(n + 1, 0);
+    for (TaskId t = 0; t < n; ++t)
+      if (g.producer_[t] != Graph::kNoTask) ++g.consumer_offsets_[g.producer_[t] + 1];
+    for (std::size_t i = 0; i < n; ++i) g.consumer_offsets_[i + 1] += g.consumer_offsets_[i];
+    g.consumers_.resize(g.consumer_offsets_[n]);
+    std::vector<std::uint32_t> fill(g.consumer_offsets_.begin(), g.consumer_offsets_.end() - 1);
+    for (TaskId t = 0; t < n; ++t)
+      if (g.producer_[t] != Graph::kNoTask) g.consumers_[fill[g.producer_[t]]++] = t;
+  }
+
+  void order_with_streams(Graph& g, std::vector<Diagnostic>& diags) {
+    std::vector<TaskId> leader = detail::stream_leaders(p_, g.producer_, diags);
+    if (detail::order_groups(p_, g, leader, g.order_, diags)) return;
+    const std::size_t before = diags.size();
+    report_cycles(g, diags);
+    if (diags.size() != before) return;
+    // No cycle of needs alone: it goes through a group. Name its tasks at
+    // the stream edge of the first one that could not be ordered.
+    std::vector<char> done(g.size(), 0);
+    for (TaskId t : g.order_) done[t] = 1;
+    std::string names;
+    int listed = 0;
+    TaskId at = Graph::kNoTask;
+    for (TaskId t = 0; t < g.size(); ++t) {
+      if (done[t]) continue;
+      if (at == Graph::kNoTask && g.producer_[t] != Graph::kNoTask) at = t;
+      if (listed++ < 6) names += (names.empty() ? "'" : ", '") + p_.tasks[t].name + "'";
+    }
+    if (listed > 6) names += ", ...";
+    if (at == Graph::kNoTask) return;
+    diags.push_back(detail::located(
+        p_, p_.tasks[at].extras().stdin_spec.pos, "tasks." + p_.tasks[at].base() + ".stdin.task",
+        "cycle of needs and stream edges: " + names +
+            " wait for each other (tasks joined by a stream start together)"));
   }
 
   // Visiting tasks in increasing id order appends each dependent in file order.
@@ -202,6 +267,7 @@ std::vector<TaskId> Graph::select(const Pipeline& p, const std::vector<std::stri
     TaskId t = stack.back();
     stack.pop_back();
     for (TaskId d : dependencies(t)) choose(d);
+    if (producer(t) != kNoTask) choose(producer(t));
   }
   std::vector<TaskId> out;
   for (TaskId t : order_)

@@ -6,7 +6,6 @@
 // task's "stdin_from".
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -48,18 +47,11 @@ std::string mermaid_label(std::string_view s) {
   return out + '"';
 }
 
-// The stream edges (source, reader), in reader order; names are looked up
-// in one index, built only when there is an edge.
-std::vector<std::pair<TaskId, TaskId>> stream_edges(const Pipeline& p) {
+// The stream edges (source, reader), in reader order.
+std::vector<std::pair<TaskId, TaskId>> stream_edges(const Graph& g) {
   std::vector<std::pair<TaskId, TaskId>> out;
-  std::unordered_map<std::string_view, TaskId> by_name;
-  for (TaskId t = 0; t < p.tasks.size(); ++t) {
-    const StdinSpec& in = p.tasks[t].extras().stdin_spec;
-    if (in.kind != StdinSpec::Kind::Task) continue;
-    if (by_name.empty())
-      for (TaskId i = 0; i < p.tasks.size(); ++i) by_name.emplace(p.tasks[i].name, i);
-    if (auto it = by_name.find(in.path); it != by_name.end()) out.emplace_back(it->second, t);
-  }
+  for (TaskId t = 0; t < g.size() && g.has_streams(); ++t)
+    if (g.producer(t) != Graph::kNoTask) out.emplace_back(g.producer(t), t);
   return out;
 }
 
@@ -71,7 +63,7 @@ std::string Graph::to_dot(const Pipeline& p) const {
   for (TaskId t = 0; t < size(); ++t)
     for (TaskId d : dependencies(t))
       out += "  " + dot_quote(p.tasks[d].name) + " -> " + dot_quote(p.tasks[t].name) + ";\n";
-  for (auto [from, to] : stream_edges(p))
+  for (auto [from, to] : stream_edges(*this))
     out += "  " + dot_quote(p.tasks[from].name) + " -> " + dot_quote(p.tasks[to].name) +
            " [style=dashed, label=\"stdout\"];\n";
   return out + "}\n";
@@ -85,7 +77,7 @@ std::string Graph::to_mermaid(const Pipeline& p) const {
   for (TaskId t = 0; t < size(); ++t)
     for (TaskId d : dependencies(t))
       out += "  t" + std::to_string(d) + " --> t" + std::to_string(t) + "\n";
-  for (auto [from, to] : stream_edges(p))
+  for (auto [from, to] : stream_edges(*this))
     out += "  t" + std::to_string(from) + " -. stdout .-> t" + std::to_string(to) + "\n";
   return out;
 }
@@ -93,7 +85,7 @@ std::string Graph::to_mermaid(const Pipeline& p) const {
 std::string Graph::to_json(const Pipeline& p) const {
   using nlohmann::json;
   std::vector<json> stdin_from(size(), json(nullptr));
-  for (auto [from, to] : stream_edges(p)) stdin_from[to] = p.tasks[from].name;
+  for (auto [from, to] : stream_edges(*this)) stdin_from[to] = p.tasks[from].name;
   json tasks = json::array();
   for (TaskId t = 0; t < size(); ++t) {
     const Task& task = p.tasks[t];

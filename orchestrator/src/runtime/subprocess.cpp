@@ -45,14 +45,14 @@ std::optional<SpawnError> Subprocess::start(SubprocessOptions options) {
 
   UniqueFd read_end[2], write_end[2];
   if (options_.capture) {
-    for (int i = 0; i < 2; ++i) {
+    for (int i = options_.capture_stdout ? 0 : 1; i < 2; ++i) {
       int fds[2];
       if (::pipe2(fds, O_CLOEXEC) != 0)
         return SpawnError{errno, std::string("pipe: ") + std::strerror(errno)};
       read_end[i].reset(fds[0]);
       write_end[i].reset(fds[1]);
     }
-    options_.spawn.stdio[1] = write_end[0].get();
+    if (options_.capture_stdout) options_.spawn.stdio[1] = write_end[0].get();
     options_.spawn.stdio[2] = write_end[1].get();
   }
   SpawnResult result = spawn_child(options_.spawn);
@@ -78,10 +78,10 @@ std::optional<SpawnError> Subprocess::start(SubprocessOptions options) {
           },
           [this, stream](int) { on_stream_end(stream); });
     };
-    out_ = reader(OutputStream::Stdout, read_end[0]);
+    if (options_.capture_stdout) out_ = reader(OutputStream::Stdout, read_end[0]);
     err_ = reader(OutputStream::Stderr, read_end[1]);
     if (!paused_) {
-      out_->start();
+      if (out_) out_->start();
       err_->start();
     }
   }
@@ -112,6 +112,12 @@ void Subprocess::suspend() {
 
 void Subprocess::resume() {
   if (started_ && !finished_ && pgid_ > 0) ::kill(-pgid_, SIGCONT);
+}
+
+void Subprocess::close_stdout() {
+  if (!out_ || out_->ended()) return;
+  out_->close();
+  maybe_finish();  // may destroy this object
 }
 
 void Subprocess::pause_reading() {

@@ -53,6 +53,9 @@ struct SubprocessOptions {
   /// stdio[1] and stdio[2] are replaced by the pipes when `capture`.
   SpawnRequest spawn;
   bool capture = true;
+  /// With `capture`: false leaves stdout as spawn.stdio[1] (a stream edge's
+  /// pipe) and captures only stderr.
+  bool capture_stdout = true;
   std::chrono::milliseconds drain_grace{250};
   std::chrono::milliseconds drain_cap{2000};
   /// At the first EOF, wait this long for the exit (yielding) instead of
@@ -93,6 +96,9 @@ class Subprocess {
   /// SIGTSTP and fg's SIGCONT reach it directly.
   void suspend();
   void resume();
+  /// Stops reading stdout for good and closes it: nobody wants it any more,
+  /// so the child gets EPIPE/SIGPIPE on its next write.
+  void close_stdout();
   /// Backpressure: stop / resume reading both pipes.
   void pause_reading();
   void resume_reading();

@@ -13,8 +13,8 @@ PoolLimit::PoolLimit(int size, double rate_per_second) : size_(std::max(size, 1)
   }
 }
 
-PoolLimit::Block PoolLimit::blocked(TimePoint now) const {
-  if (running_ >= size_) return Block::Size;
+PoolLimit::Block PoolLimit::blocked(TimePoint now, int places) const {
+  if (running_ + std::min(places, size_) > size_) return Block::Size;
   if (spacing_ && now < next_start_) return Block::Rate;
   return Block::None;
 }

@@ -22,9 +22,10 @@ class PoolLimit {
 
   PoolLimit(int size, double rate_per_second);
 
-  /// Why a task of this pool cannot start at `now`, if it cannot.
+  /// Why a task of this pool (or `places` of them starting together, a
+  /// stream group: capped at the pool's size) cannot start at `now`.
   enum class Block : std::uint8_t { None, Size, Rate };
-  Block blocked(TimePoint now) const;
+  Block blocked(TimePoint now, int places = 1) const;
   /// The earliest time the rate allows the next start.
   TimePoint next_start() const { return next_start_; }
 

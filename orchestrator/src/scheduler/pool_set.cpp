@@ -23,11 +23,11 @@ int PoolSet::find(std::string_view name) const {
   return it == index_.end() ? -1 : it->second;
 }
 
-int PoolSet::blocking(int pool, bool interactive, PoolLimit::Block& why) const {
+int PoolSet::blocking(int pool, bool interactive, PoolLimit::Block& why, int places) const {
   const auto now = timers_.now();
   for (int p : {pool, interactive ? interactive_ : -1}) {
     if (p < 0) continue;
-    why = pools_[p].blocked(now);
+    why = pools_[p].blocked(now, p == pool ? places : 1);
     if (why != PoolLimit::Block::None) return p;
   }
   why = PoolLimit::Block::None;

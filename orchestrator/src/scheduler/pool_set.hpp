@@ -34,8 +34,9 @@ class PoolSet {
   int interactive() const { return interactive_; }
 
   /// The first pool that blocks a start now of a task in `pool` (-1: none)
-  /// that is `interactive` or not; -1 when none blocks it.
-  int blocking(int pool, bool interactive, PoolLimit::Block& why) const;
+  /// that is `interactive` or not; -1 when none blocks it. `places`: how
+  /// many of `pool`'s tasks start together (a stream group).
+  int blocking(int pool, bool interactive, PoolLimit::Block& why, int places = 1) const;
   /// Parks a task blocked by `pool` until wake() gives it back.
   void park(int pool, TaskId task, int priority, PoolLimit::Block why);
   /// The best parked task of `pool` when the pool would admit it now;

@@ -77,6 +77,7 @@ Scheduler::Scheduler(const Pipeline& pipeline, const Graph& graph, std::vector<T
     for (TaskId d : graph_.dependencies(t))
       if (find(d)) ++state(t).remaining;
   unfinished_ = selected_.size();
+  if (graph_.has_streams()) build_groups();
 }
 
 Scheduler::~Scheduler() {
@@ -217,7 +218,9 @@ void Scheduler::make_ready(TaskId t) {
 }
 
 void Scheduler::become_ready(TaskId t) {
-  if (options_.is_up_to_date && options_.is_up_to_date(t)) {
+  if (state(t).group != kNoGroup) {
+    group_member_ready(t);
+  } else if (options_.is_up_to_date && options_.is_up_to_date(t)) {
     finish(t, TaskStatus::UpToDate, SkipReason::None, false);
   } else {
     make_ready(t);
@@ -232,6 +235,13 @@ void Scheduler::pump() {
     const TaskState& s = state(t);
     if (s.state != State::Ready) {  // finished (cancelled) while queued
       ready_.pop();
+      continue;
+    }
+    if (s.group != kNoGroup) {
+      if (!admit_group(t)) continue;
+      if (groups_[s.group].weight > free_slots_) break;
+      ready_.pop();
+      start_group(t);
       continue;
     }
     PoolLimit::Block why = PoolLimit::Block::None;
@@ -252,7 +262,9 @@ void Scheduler::pump() {
 /// pool would admit it now.
 void Scheduler::wake_pool(int pool) {
   auto t = pools_.wake(pool, [this](TaskId w) { return state(w).state == State::Ready; });
-  if (t) ready_.push(*t, pipeline_.tasks[*t].priority);
+  if (!t) return;
+  const TaskState& s = state(*t);
+  ready_.push(*t, s.group != kNoGroup ? groups_[s.group].priority : pipeline_.tasks[*t].priority);
 }
 
 void Scheduler::start_task(TaskId t) {
@@ -364,6 +376,7 @@ void Scheduler::finish(TaskId t, TaskStatus status, SkipReason reason, bool igno
   }
   count_status(summary_, status);
   emit(ev);
+  if (s.group != kNoGroup && !groups_[s.group].over) end_group(t, status, reason);
   const bool satisfied = status == TaskStatus::Succeeded || status == TaskStatus::UpToDate ||
                          (status == TaskStatus::Skipped && reason == SkipReason::If) || ignored;
   release_dependents(t, satisfied);

@@ -42,10 +42,21 @@
 ///   and the run is interrupted by SIGINT, as bash takes a child's death by
 ///   SIGINT; the next SIGINT is taken as that same keypress, not a second.
 ///
-/// Roadmap hooks: releasing a task's dependents (release_dependents) is a
+/// Stream groups (the selected tasks joined by stream edges, SPEC §2): a
+/// member whose own dependencies are done waits, Ready, for the others; the
+/// group then enters the ready queue as one entry (its smallest TaskId, at
+/// its members' highest priority) and starts all at once, taking the sum of
+/// its members' slots capped at max_parallel (so at -j 1 a pair runs alone
+/// and completes). It waits until each of its members' pools has room for
+/// all its members in that pool, capped at the pool's size (so a pair in a
+/// pool of 1 still runs, alone in the pool). A member that
+/// ends without starting (skipped, cancelled) ends the whole group the same
+/// way: half a stream never runs. Members are never `up_to_date` (their
+/// input is live). Tasks without stream edges take none of this path.
+///
+/// Roadmap hook: releasing a task's dependents (release_dependents) is a
 /// step of its own, today taken by finish(); a service will take it when it
-/// becomes ready and finish later. Stream edges will start groups of tasks
-/// together through start_task().
+/// becomes ready and finish later.
 #pragma once
 
 #include <cstdint>
@@ -121,6 +132,15 @@ class Scheduler {
 
  private:
   enum class State : std::uint8_t { Waiting, Ready, Running, RetryWait, Finished };
+  static constexpr std::uint32_t kNoGroup = ~std::uint32_t{0};
+  /// Tasks joined by stream edges: they start together (see the file comment).
+  struct Group {
+    std::vector<TaskId> members;  ///< ascending; members[0] stands for the group when queued
+    int weight = 0;               ///< slots of the whole group (members' weights add up to it)
+    int priority = 0;             ///< the members' highest
+    std::size_t ready = 0;        ///< members whose own dependencies are done
+    bool over = false;            ///< started, or ended before starting
+  };
   struct TaskState {
     State state = State::Waiting;
     bool always = false;
@@ -130,6 +150,7 @@ class Scheduler {
     bool started_reported = false; ///< TaskStarted emitted for the current attempt
     int weight = 1;                ///< slots taken
     int pool = -1;                 ///< its pool's number in pools_, or -1
+    std::uint32_t group = kNoGroup;  ///< index into groups_ (stream edges)
     std::uint32_t remaining = 0;   ///< selected dependencies not finished yet
     int attempts = 0;
     Timers::TimePoint first_start{};
@@ -150,6 +171,15 @@ class Scheduler {
   const TaskState& state(TaskId t) const { return tasks_[slot_of_[t] - 1]; }
 
   void make_ready(TaskId t);
+  // Stream groups (stream_groups.cpp).
+  void build_groups();
+  void group_member_ready(TaskId t);
+  /// `first` (a queued group) may start: false when a member's pool blocks
+  /// it (the group is then parked in that pool).
+  bool admit_group(TaskId first);
+  void start_group(TaskId first);
+  /// `t` ended without its group starting: its unstarted mates end alike.
+  void end_group(TaskId t, TaskStatus status, SkipReason reason);
   /// Dependencies done: up_to_date, or into the ready queue.
   void become_ready(TaskId t);
   void pump();
@@ -191,6 +221,7 @@ class Scheduler {
   /// pipeline task instead of a whole TaskState.
   std::vector<std::uint32_t> slot_of_;
   ReadyQueue ready_;
+  std::vector<Group> groups_;
   /// Tasks finished whose dependents are still to be released (the
   /// transitive skip/cancel walk without recursion).
   std::vector<std::pair<TaskId, bool>> release_queue_;

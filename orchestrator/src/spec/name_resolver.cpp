@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "spec/name_index.hpp"
+#include "spec/stream_edges.hpp"
 
 namespace sluice::detail {
 
@@ -81,17 +82,34 @@ void resolve_names(FieldReader& r, Pipeline& p, const PendingNames& names,
     }
     t.needs = std::move(unique);
   }
+  std::vector<char> resolved_stdin(p.tasks.size(), 0);
   for (const auto& [id, pos, from_defaults] : names.stdin_tasks) {
-    const Task& t = p.tasks[id];
-    const std::string& name = t.extras().stdin_spec.path;
+    Task& t = p.tasks[id];
+    std::string& name = t.edit_extras().stdin_spec.path;
     std::string path =
         (from_defaults ? std::string("defaults") : "tasks." + t.base()) + ".stdin.task";
+    // A matrix base stands for its one expansion; several would be a tee
+    // the author did not write, so it must name one.
+    if (auto base = by_base.find(name); !by_name.contains(name) && base != by_base.end()) {
+      if (base->second.size() == 1) {
+        name = p.tasks[base->second.front()].name;
+      } else {
+        report(pos, std::move(path),
+               "'" + name + "' is a matrix task with " + std::to_string(base->second.size()) +
+                   " expansions: a stream reads one of them",
+               "e.g. '" + p.tasks[base->second.front()].name + "'");
+        continue;
+      }
+    }
     if (name == t.name)
       report(pos, std::move(path),
              "'" + name + "' is this task itself: a task cannot read its own output", {});
     else if (!by_name.contains(name))
       report(pos, std::move(path), "unknown task '" + name + "'", suggest(name));
+    else
+      resolved_stdin[id] = 1;
   }
+  check_stream_edges(r, p, names, resolved_stdin);
   std::vector<std::string_view> pool_names;
   for (const auto& pool : p.pools) pool_names.push_back(pool.name);
   for (const auto& [id, pos, from_defaults] : names.pools) {

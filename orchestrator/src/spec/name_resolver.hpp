@@ -24,6 +24,10 @@ struct NameRef {
 struct PendingNames {
   std::vector<NameRef> pools;
   std::vector<NameRef> stdin_tasks;
+  /// Tasks with `retry` (a limit above 0) or `if`, at that key: refused on
+  /// a task joined by a stream edge (stream_edges.hpp).
+  std::vector<NameRef> retries;
+  std::vector<NameRef> conditions;
 };
 
 void resolve_names(FieldReader& r, Pipeline& p, const PendingNames& names,

@@ -8,15 +8,12 @@ namespace {
 
 bool always(const Task&) { return true; }
 
-constexpr std::array<NotBuiltYet, 5> kNotBuiltYet = {{
+constexpr std::array<NotBuiltYet, 4> kNotBuiltYet = {{
     {TaskField::Service, "services", always, {}},
     {TaskField::Executor, "the Slurm executor",
      [](const Task& t) { return t.executor == ExecutorKind::Slurm; }, R"({"const": "slurm"})"},
     {TaskField::Pty, "running a task under a pseudo-terminal", [](const Task& t) { return t.pty; },
      R"({"const": true})"},
-    {TaskField::Stdin, "reading another task's output (stdin: {task: ...})",
-     [](const Task& t) { return t.extras().stdin_spec.kind == StdinSpec::Kind::Task; },
-     R"({"type": "object", "properties": {"task": true}, "required": ["task"]})"},
     {TaskField::Call, "call tasks", always, {}},
 }};
 

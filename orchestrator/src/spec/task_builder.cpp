@@ -253,6 +253,13 @@ void TaskBuilder::check_across_fields(TaskBuild& b) {
   if ((t.action == ActionKind::Run || field_ref(b.fields, TaskField::If).set()) && t.shell.empty())
     t.shell = {"sh", "-c"};
   if (refuse_not_built_) {
+    const FieldRef& cond = field_ref(b.fields, TaskField::If);
+    // Known as a stream's only once every task exists (stream_edges.cpp).
+    if (cond.set())
+      names_.conditions.push_back({b.x.task(), r_.pos_of(cond.unit, cond.key), cond.from_defaults});
+    const FieldRef& retry = field_ref(b.fields, TaskField::Retry);
+    if (retry.set() && t.extras().retry.limit > 0)
+      names_.retries.push_back({b.x.task(), r_.pos_of(retry.unit, retry.key), retry.from_defaults});
     for (const NotBuiltYet& row : not_built_yet()) {
       const FieldRef& f = field_ref(b.fields, row.field);
       if (f.set() && row.asks(t))

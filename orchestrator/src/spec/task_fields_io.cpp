@@ -40,6 +40,7 @@ static void read_stdin(TaskBuild& b, const FieldRef& f) {
     if (!s) return;
     t.edit_extras().stdin_spec.kind = StdinSpec::Kind::Task;
     t.edit_extras().stdin_spec.path = std::move(*s);
+    t.edit_extras().stdin_spec.pos = b.r.pos_of(u, v);
     b.note_stdin_task(u, v, f.from_defaults);
   } else {
     b.r.unknown_key(u, k, path, {"file", "task"});
@@ -56,6 +57,7 @@ static void read_stream(TaskBuild& b, const FieldRef& f, StreamSpec& s) {
                    } else if (e.key == "append" || e.key == "console") {
                      if (auto flag = b.r.boolean(f.unit, e.value, e.path))
                        (e.key == "append" ? s.append : s.console) = *flag;
+                     if (e.key == "console") s.console_set = true;
                    } else {
                      b.r.unknown_key(f.unit, e.key_node, b.path(), {"file", "append", "console"});
                    }

@@ -347,5 +347,82 @@ TEST(Export, StreamEdgesInEveryFormat) {
   EXPECT_TRUE(j["tasks"][1]["stdin_from"].is_null());
 }
 
+
+void reads(Task& consumer, const std::string& producer, std::uint32_t line) {
+  consumer.edit_extras().stdin_spec.kind = StdinSpec::Kind::Task;
+  consumer.edit_extras().stdin_spec.path = producer;
+  consumer.edit_extras().stdin_spec.pos = {0, line, 30};
+}
+
+TEST(StreamEdges, AreTheirOwnEdgeKindNotDependencies) {
+  Builder b;
+  b.add("p");
+  reads(b.add("c1"), "p", 11);
+  reads(b.add("c2"), "p", 21);
+  auto r = build_graph(b.p);
+  ASSERT_TRUE(r.ok()) << format(r.diagnostics);
+  EXPECT_TRUE(r.graph.has_streams());
+  EXPECT_EQ(r.graph.producer(1), 0u);
+  EXPECT_EQ(r.graph.producer(0), Graph::kNoTask);
+  EXPECT_EQ(ids(r.graph.consumers(0)), (std::vector<TaskId>{1, 2}));
+  EXPECT_TRUE(r.graph.dependencies(1).empty());
+}
+
+TEST(StreamEdges, AGroupIsOrderedAsOneNode) {
+  Builder b;
+  reads(b.add("c", {"setup"}), "p", 1);  // 0
+  b.add("after", {"c"});                  // 1
+  b.add("p");                             // 2
+  b.add("setup");                         // 3
+  auto r = build_graph(b.p);
+  ASSERT_TRUE(r.ok()) << format(r.diagnostics);
+  // The group {c, p} waits for setup, its members side by side.
+  EXPECT_EQ(r.graph.topological_order(), (std::vector<TaskId>{3, 0, 2, 1}));
+}
+
+TEST(StreamEdges, SelectingAConsumerBringsItsProducerAndItsNeeds) {
+  Builder b;
+  b.add("prep");
+  b.add("p", {"prep"});
+  reads(b.add("c"), "p", 21);
+  b.add("other");
+  auto r = build_graph(b.p);
+  ASSERT_TRUE(r.ok());
+  std::vector<Diagnostic> errors;
+  EXPECT_EQ(r.graph.select(b.p, {"c"}, "/w", errors), (std::vector<TaskId>{0, 1, 2}));
+  EXPECT_EQ(r.graph.select(b.p, {"p"}, "/w", errors), (std::vector<TaskId>{0, 1}))
+      << "a producer does not bring its consumers";
+}
+
+TEST(StreamEdges, CyclesThroughGroupsAndNeedsInsideThemAreReported) {
+  Builder b;
+  b.add("a", {"c"});            // 0: line 1, needs at line 2
+  reads(b.add("b"), "a", 15);   // 1
+  b.add("c", {"b"});            // 2
+  auto r = build_graph(b.p);
+  EXPECT_EQ(headlines(r.diagnostics),
+            (std::vector<std::string>{
+                "demo.yaml:15:30: tasks.b.stdin.task: cycle of needs and stream edges: 'a', 'b', "
+                "'c' wait for each other (tasks joined by a stream start together)"}));
+
+  Builder loop;
+  reads(loop.add("x"), "y", 5);
+  reads(loop.add("y"), "x", 15);
+  r = build_graph(loop.p);
+  EXPECT_EQ(headlines(r.diagnostics),
+            (std::vector<std::string>{"demo.yaml:15:30: tasks.y.stdin.task: cycle of stream "
+                                      "edges: 'y' reads 'x', which already reads (through "
+                                      "stream edges) 'y'"}));
+
+  Builder inside;
+  inside.add("p");
+  reads(inside.add("q"), "p", 15);
+  reads(inside.add("r", {"p"}), "q", 25);
+  r = build_graph(inside.p);
+  EXPECT_EQ(headlines(r.diagnostics),
+            (std::vector<std::string>{"demo.yaml:22:7: tasks.r.needs[0]: 'r' waits for 'p', but "
+                                      "stream edges make them run at the same time"}));
+}
+
 }  // namespace
 }  // namespace sluice
