@@ -11,9 +11,9 @@
 /// task) go to the task's runner; verbs for every task (suspend, resume,
 /// pause/resume_reading, bound_drain) go to each runner once. A task whose
 /// kind has no runner fails its attempt, on the next loop turn, with
-/// "copy tasks are not supported yet" (not retried): the loader accepts
-/// file and `call` tasks before their runners exist. Runners report
-/// through this runner to its listener.
+/// "call tasks are not supported yet" (not retried): a guard for a kind
+/// the loader accepts before its runner exists. Runners report through
+/// this runner (its Relay) to its listener.
 ///
 /// A task of another kind with an `if` has its condition run first by the
 /// runner of `run` tasks (it knows shells and processes): the condition
@@ -46,7 +46,7 @@ class DispatchRunner final : public TaskRunner {
   /// The runner for tasks of `kind`, or nullptr.
   TaskRunner* runner_for(ActionKind kind) const { return by_kind_[index(kind)]; }
 
-  /// Passed on to every runner, registered now or later.
+  /// Hears every runner's reports (through the Relay), registered now or later.
   void set_listener(Listener* listener) override;
 
   // To the task's runner:
